@@ -1,0 +1,156 @@
+/**
+ * The unified request and job: one vocabulary for every provider. Adapters translate these
+ * into each provider's field names and back; nothing outside `providers/` knows those names.
+ */
+import { z } from 'zod';
+
+export const PROVIDER_IDS = ['replicate', 'fal', 'wavespeed', 'kling'] as const;
+export type ProviderId = (typeof PROVIDER_IDS)[number];
+
+export const GENERATION_OPERATIONS = [
+	'textToVideo',
+	'imageToVideo',
+	'motionControl',
+	'createVoice',
+] as const;
+export type GenerationOperation = (typeof GENERATION_OPERATIONS)[number];
+
+export const ASPECT_RATIOS = ['16:9', '9:16', '1:1'] as const;
+export type AspectRatio = (typeof ASPECT_RATIOS)[number];
+
+export const DURATIONS = [5, 10] as const;
+export type DurationSeconds = (typeof DURATIONS)[number];
+
+export const QUALITIES = ['std', 'pro'] as const;
+export type Quality = (typeof QUALITIES)[number];
+
+export const CHARACTER_ORIENTATIONS = ['image', 'video'] as const;
+export type CharacterOrientation = (typeof CHARACTER_ORIENTATIONS)[number];
+
+/** Seed defaults (Replicate, fal and WaveSpeed model pages). */
+export const DEFAULTS = {
+	duration: 5 as DurationSeconds,
+	aspectRatio: '16:9' as AspectRatio,
+	generateAudio: true,
+	cfgScale: 0.5,
+	negativePrompt: 'blur, distort, and low quality',
+	quality: 'pro' as Quality,
+	characterOrientation: 'image' as CharacterOrientation,
+	keepOriginalSound: true,
+};
+
+/**
+ * A media reference as the provider will receive it: an https URL, a data URL, or (Kling only)
+ * raw base64. Binary inputs are turned into one of these by the adapter's `uploadMedia`.
+ */
+const media = z.string().min(1);
+const prompt = z.string().trim().min(1, 'must not be empty');
+
+const textToVideo = z.object({
+	operation: z.literal('textToVideo'),
+	prompt,
+	negativePrompt: z.string().optional(),
+	duration: z.union([z.literal(5), z.literal(10)]),
+	aspectRatio: z.enum(ASPECT_RATIOS),
+	generateAudio: z.boolean(),
+	cfgScale: z.number().min(0).max(1).optional(),
+	quality: z.enum(QUALITIES).optional(),
+	voiceIds: z.array(z.string().min(1)).max(2).optional(),
+});
+
+const imageToVideo = z.object({
+	operation: z.literal('imageToVideo'),
+	prompt,
+	negativePrompt: z.string().optional(),
+	duration: z.union([z.literal(5), z.literal(10)]),
+	/** Only some providers honour it with a start image; the others derive it from the image. */
+	aspectRatio: z.enum(ASPECT_RATIOS).optional(),
+	generateAudio: z.boolean(),
+	cfgScale: z.number().min(0).max(1).optional(),
+	quality: z.enum(QUALITIES).optional(),
+	startImage: media,
+	endImage: media.optional(),
+	voiceIds: z.array(z.string().min(1)).max(2).optional(),
+});
+
+const motionControl = z.object({
+	operation: z.literal('motionControl'),
+	prompt: z.string().optional(),
+	image: media,
+	video: media,
+	characterOrientation: z.enum(CHARACTER_ORIENTATIONS),
+	keepOriginalSound: z.boolean(),
+	quality: z.enum(QUALITIES),
+});
+
+const createVoice = z.object({
+	operation: z.literal('createVoice'),
+	voiceUrl: media,
+});
+
+export const videoRequestSchema = z.discriminatedUnion('operation', [
+	textToVideo,
+	imageToVideo,
+	motionControl,
+	createVoice,
+]);
+export type VideoRequest = z.infer<typeof videoRequestSchema>;
+export type TextToVideoRequest = z.infer<typeof textToVideo>;
+export type ImageToVideoRequest = z.infer<typeof imageToVideo>;
+export type MotionControlRequest = z.infer<typeof motionControl>;
+export type CreateVoiceRequest = z.infer<typeof createVoice>;
+
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'canceled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const TERMINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'canceled'];
+export const isTerminal = (status: JobStatus) => TERMINAL_STATUSES.includes(status);
+
+/** Why a job failed, in words a workflow can branch on. */
+export type FailureKind = 'contentPolicy' | 'invalidInput' | 'provider' | 'timeout' | 'canceled';
+
+/**
+ * Everything needed to ask a provider about a job again. `operation` matters for Kling (the
+ * query path depends on the kind) and fal (the app id); `urls` are the provider's own links
+ * when it returned them at submit (fal asks clients to prefer them).
+ */
+export interface JobRef {
+	provider: ProviderId;
+	jobId: string;
+	operation: GenerationOperation | null;
+	urls?: { status?: string; result?: string; cancel?: string };
+}
+
+export interface JobTimings {
+	createdAt: string | null;
+	startedAt: string | null;
+	completedAt: string | null;
+	/** Seconds the GPU worked, where the provider reports it. */
+	predictSeconds: number | null;
+}
+
+export interface JobError {
+	message: string;
+	kind: FailureKind;
+	code?: string | number;
+}
+
+/** One job, the same shape for every provider: what the nodes output. */
+export interface Job {
+	jobId: string;
+	provider: ProviderId;
+	operation: GenerationOperation | null;
+	status: JobStatus;
+	videoUrl: string | null;
+	/** Create Voice only. */
+	voiceId: string | null;
+	expiresAt: string | null;
+	durationSeconds: number | null;
+	hasAudio: boolean | null;
+	estimatedCostUsd: number | null;
+	timings: JobTimings;
+	error: JobError | null;
+	/** Provider-specific extras that are not in the unified shape (fal's queue position, Kling's task id, …). */
+	ref: JobRef;
+	/** The provider's answer as it came, under one key. */
+	raw: unknown;
+}

@@ -1,0 +1,129 @@
+/**
+ * The shape every provider adapter has. An adapter is the only place that knows a provider's
+ * URLs, field names, states and error shapes; the nodes, the validation and the node
+ * description read its capability table and call these methods, nothing else.
+ */
+import type { HttpClient } from '../http';
+import type { GenerationOperation, Job, JobRef, ProviderId, VideoRequest } from '../job';
+
+/** The unified request fields an operation may carry (besides `operation`). */
+export type RequestField =
+	| 'prompt'
+	| 'negativePrompt'
+	| 'duration'
+	| 'aspectRatio'
+	| 'generateAudio'
+	| 'cfgScale'
+	| 'quality'
+	| 'startImage'
+	| 'endImage'
+	| 'voiceIds'
+	| 'image'
+	| 'video'
+	| 'characterOrientation'
+	| 'keepOriginalSound'
+	| 'voiceUrl';
+
+export type WebhookScheme = 'standardWebhooks' | 'ed25519Jwks' | 'wavespeedHmacHex' | 'unsignedRefetch';
+
+export interface Capabilities {
+	/** The fields each supported operation accepts; an operation absent here is not offered. */
+	operations: Partial<Record<GenerationOperation, readonly RequestField[]>>;
+	/** Fields the provider requires beyond the unified schema's own requirements. */
+	required?: Partial<Record<GenerationOperation, readonly RequestField[]>>;
+	promptMaxLength: number;
+	/** The provider's own default negative prompt, shown as the field default where it has one. */
+	defaultNegativePrompt?: string;
+	/** Long-polling the node can use instead of sleeping between status calls. */
+	longPoll: 'preferWait' | 'statusStream' | null;
+	webhookScheme: WebhookScheme;
+	/** How long the provider keeps the output (seconds), for `expiresAt`. */
+	outputRetentionSeconds: number;
+	/** Submit is idempotent when the adapter is given an idempotency key (Kling `external_task_id`). */
+	idempotentSubmit: boolean;
+	/** Rules across fields that a provider enforces, checked before any paid request. */
+	crossFieldRules?: readonly CrossFieldRule[];
+}
+
+export interface CrossFieldRule {
+	/** Returns a message naming the fields and what is allowed, or null when the request is fine. */
+	check(request: VideoRequest): string | null;
+}
+
+/** What a node resolved from its credential, in the adapter's own terms. */
+export interface ProviderCredentials {
+	/** Replicate token, fal key, WaveSpeed key. */
+	apiKey?: string;
+	/** Kling: access key and secret key; the adapter signs a fresh JWT per request. */
+	accessKey?: string;
+	secretKey?: string;
+	/** Overrides of the provider's hosts (a proxy, the emulator), keyed as the adapter documents. */
+	baseUrl?: string;
+	/** Kling only: which regional host. */
+	region?: 'singapore' | 'beijing';
+}
+
+export interface SubmitOptions {
+	/** Where the provider should report completion. */
+	webhookUrl?: string;
+	/** Stable per (execution, node, item, variant): makes the submit idempotent where the provider allows it. */
+	idempotencyKey?: string;
+	signal?: AbortSignal;
+}
+
+export interface UploadableFile {
+	data: Buffer;
+	mimeType: string;
+	fileName: string;
+}
+
+export interface ListOptions {
+	/** Only jobs created at or after this instant. */
+	since?: Date;
+	/** Only these operations. */
+	operations?: readonly GenerationOperation[];
+	/** At most this many pages, so one poll stays bounded. */
+	maxPages?: number;
+	signal?: AbortSignal;
+}
+
+export interface WebhookDelivery {
+	/** Header names lower-cased. */
+	headers: Record<string, string | string[] | undefined>;
+	rawBody: Buffer;
+	/** Replicate and WaveSpeed: the account's webhook secret (`whsec_…`). */
+	secret?: string;
+	/** Clock for the timestamp tolerance; tests move it. */
+	now?: Date;
+}
+
+export interface ProviderClient {
+	readonly provider: ProviderId;
+	submit(request: VideoRequest, options?: SubmitOptions): Promise<Job>;
+	get(ref: JobRef, signal?: AbortSignal): Promise<Job>;
+	/**
+	 * Holds the request open until the job changes or `maxSeconds` pass, where the provider can
+	 * (Replicate `Prefer: wait`, fal status stream). Returns the job as it then is.
+	 */
+	waitForChange?(ref: JobRef, maxSeconds: number, signal?: AbortSignal): Promise<Job>;
+	cancel(ref: JobRef, signal?: AbortSignal): Promise<void>;
+	list(options?: ListOptions): Promise<Job[]>;
+	uploadMedia(file: UploadableFile, signal?: AbortSignal): Promise<string>;
+	/** Replicate and WaveSpeed: the account's webhook signing secret. */
+	fetchWebhookSecret?(signal?: AbortSignal): Promise<string>;
+	/**
+	 * Checks a delivery the provider's way and returns the job it reports. Throws
+	 * `WebhookRejectedError` for anything not provably from the provider. For Kling, which signs
+	 * nothing, the job returned is the one re-fetched from the API, never the body's claim.
+	 */
+	verifyWebhook(delivery: WebhookDelivery): Promise<Job>;
+	/** The free request the credential test uses. */
+	testCredentials(signal?: AbortSignal): Promise<void>;
+}
+
+export interface ProviderAdapter {
+	readonly id: ProviderId;
+	readonly displayName: string;
+	readonly capabilities: Capabilities;
+	connect(credentials: ProviderCredentials, http: HttpClient): ProviderClient;
+}
