@@ -1,0 +1,75 @@
+/**
+ * Every image, video or audio input takes either a URL or an n8n binary property. Each media
+ * field becomes three parameters: the source switch, the URL and the binary property name.
+ */
+import type { INodeProperties } from 'n8n-workflow';
+import type { GenerationOperation, ProviderId } from '../../shared/job';
+import type { RequestField } from '../../shared/providers/types';
+
+export const MEDIA_FIELDS: readonly RequestField[] = ['startImage', 'endImage', 'image', 'video', 'voiceUrl'];
+
+interface MediaFieldText {
+	label: string;
+	what: string;
+	optional: boolean;
+	urlPlaceholder: string;
+}
+
+export const MEDIA_FIELD_TEXT: Record<string, MediaFieldText> = {
+	startImage: { label: 'Start Image', what: 'the first frame of the video', optional: false, urlPlaceholder: 'https://example.com/first-frame.png' },
+	endImage: { label: 'End Image', what: 'the last frame of the video', optional: true, urlPlaceholder: 'https://example.com/last-frame.png' },
+	image: { label: 'Character Image', what: 'the character to animate', optional: false, urlPlaceholder: 'https://example.com/character.png' },
+	video: { label: 'Motion Reference Video', what: 'the motion to copy (MP4 or MOV)', optional: false, urlPlaceholder: 'https://example.com/dance.mp4' },
+	voiceUrl: { label: 'Voice Sample', what: 'a 5–30 s audio or video clip of the voice', optional: false, urlPlaceholder: 'https://example.com/voice.mp3' },
+};
+
+export const mediaParameterNames = (field: RequestField) => ({
+	source: `${field}Source`,
+	url: `${field}Url`,
+	binaryProperty: `${field}BinaryProperty`,
+});
+
+export function mediaProperties(
+	field: RequestField,
+	operation: GenerationOperation,
+	providers: ProviderId[],
+): INodeProperties[] {
+	const text = MEDIA_FIELD_TEXT[field];
+	const names = mediaParameterNames(field);
+	const show = { provider: providers, operation: [operation] };
+	const sourceOptions = [
+		{ name: 'URL', value: 'url' },
+		{ name: 'Binary File', value: 'binary' },
+	];
+	if (text.optional) sourceOptions.unshift({ name: 'None', value: 'none' });
+	return [
+		{
+			displayName: `${text.label} Source`,
+			name: names.source,
+			type: 'options',
+			options: sourceOptions,
+			default: text.optional ? 'none' : 'url',
+			description: `Where ${text.what} comes from`,
+			displayOptions: { show },
+		},
+		{
+			displayName: `${text.label} URL`,
+			name: names.url,
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: text.urlPlaceholder,
+			description: `Public https URL of ${text.what}`,
+			displayOptions: { show: { ...show, [names.source]: ['url'] } },
+		},
+		{
+			displayName: `${text.label} Binary Property`,
+			name: names.binaryProperty,
+			type: 'string',
+			default: 'data',
+			required: true,
+			description: `Name of the input binary property that holds ${text.what}`,
+			displayOptions: { show: { ...show, [names.source]: ['binary'] } },
+		},
+	];
+}

@@ -1,0 +1,196 @@
+/**
+ * Text to Video, Image to Video, Motion Control and Create Voice: plan every job, then run them
+ * concurrently (bounded), each through upload → submit → wait → download, in the wait mode the
+ * user chose. Every submitted job reaches the output or the error with its id.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { mapWithConcurrency } from '../../shared/concurrency';
+import { ProviderApiError } from '../../shared/errors';
+import { videoRequestSchema, type GenerationOperation, type Job, type ProviderId, type VideoRequest } from '../../shared/job';
+import { getProvider } from '../../shared/providers';
+import type { ProviderClient } from '../../shared/providers/types';
+import { waitForCompletion } from '../../shared/waiting';
+import { MEDIA_FIELDS } from '../description/media';
+import type { WaitMode } from '../description/waiting';
+import { connectProvider, httpClient } from './connect';
+import { InvalidParameterError } from './invalidParameter';
+import { resolveMedia } from './mediaInput';
+import { jobLabel, toNodeError } from './nodeErrors';
+import { jobToItem, jobToJson, type OutputOptions } from './output';
+import { planJobs, type PlannedJob } from './plan';
+import { pauseForWebhook } from './waitForWebhook';
+
+export interface GenerationSettings {
+	provider: ProviderId;
+	operation: GenerationOperation;
+	waitMode: WaitMode;
+}
+
+type JobOutcome =
+	| { ok: true; item: INodeExecutionData; job: Job; extra: IDataObject }
+	| { ok: false; itemIndex: number; error: unknown; job: Job | null };
+
+function outputOptions(context: IExecuteFunctions, itemIndex: number): OutputOptions {
+	return {
+		downloadVideo: context.getNodeParameter('options.downloadVideo', itemIndex, true) as boolean,
+		binaryPropertyName: context.getNodeParameter('options.binaryPropertyName', itemIndex, 'data') as string,
+	};
+}
+
+/** The unified request of a planned job, with its media turned into what the provider receives. */
+async function buildRequest(client: ProviderClient, planned: PlannedJob, signal?: AbortSignal): Promise<VideoRequest> {
+	const { draft, variant } = planned;
+	const body: Record<string, unknown> = { operation: draft.operation, ...draft.fields };
+	if (variant) body.aspectRatio = variant;
+	for (const field of MEDIA_FIELDS) {
+		const input = draft.media[field];
+		if (input) body[field] = await resolveMedia(client, input, signal);
+	}
+	for (const [key, value] of Object.entries(body)) {
+		if (value === '' || (Array.isArray(value) && value.length === 0)) delete body[key];
+	}
+	const parsed = videoRequestSchema.safeParse(body);
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0];
+		throw new InvalidParameterError(String(issue.path[0] ?? 'request'), `${issue.path.join('.') || 'Request'}: ${issue.message}`);
+	}
+	return parsed.data;
+}
+
+/** Rules across fields (Kling: end frame only without audio, …) on the request as planned; media count as present. */
+function checkCrossFieldRules(provider: ProviderId, planned: PlannedJob) {
+	const preview: Record<string, unknown> = { operation: planned.draft.operation, ...planned.draft.fields };
+	if (planned.variant) preview.aspectRatio = planned.variant;
+	for (const field of MEDIA_FIELDS) if (planned.draft.media[field]) preview[field] = 'media';
+	for (const rule of getProvider(provider).capabilities.crossFieldRules ?? []) {
+		const problem = rule.check(preview as VideoRequest);
+		if (problem) throw new InvalidParameterError('request', problem);
+	}
+}
+
+export async function runGeneration(context: IExecuteFunctions, settings: GenerationSettings): Promise<INodeExecutionData[][]> {
+	const { provider, operation, waitMode } = settings;
+	const client = await connectProvider(context, provider);
+	const plan = await planJobs(context, provider, operation);
+	const continueOnFail = context.continueOnFail();
+	const signal = context.getExecutionCancelSignal();
+
+	// Cross-field rules need the whole request; they are local, so they still run before any submit.
+	for (const entry of plan) {
+		if (!entry.ok) continue;
+		try {
+			checkCrossFieldRules(provider, entry.job);
+		} catch (error) {
+			Object.assign(entry, { ok: false, itemIndex: entry.job.itemIndex, error });
+		}
+	}
+	const firstInvalid = plan.find((entry) => !entry.ok);
+	if (firstInvalid && !firstInvalid.ok && !continueOnFail) {
+		throw toNodeError(context, firstInvalid.error, firstInvalid.itemIndex);
+	}
+
+	const jobs = plan.flatMap((entry) => (entry.ok ? [entry.job] : []));
+	let webhookUrl: string | undefined;
+	try {
+		webhookUrl = waitMode === 'submitOnly' ? callbackUrl(context) : waitMode === 'waitForWebhook' ? resumeUrl(context) : undefined;
+	} catch (error) {
+		throw toNodeError(context, error, 0);
+	}
+	const maxConcurrent = Math.max(1, Number(context.getNodeParameter('options.maxConcurrentJobs', 0, 5)) || 5);
+	const timeoutMs = Number(context.getNodeParameter('timeoutMinutes', 0, 10)) * 60_000;
+
+	const outcomes = await mapWithConcurrency(jobs, maxConcurrent, async (planned): Promise<JobOutcome> => {
+		let job: Job | null = null;
+		const extra: IDataObject = planned.variant ? { aspectRatio: planned.variant } : {};
+		try {
+			const request = await buildRequest(client, planned, signal);
+			job = await client.submit(request, { webhookUrl, idempotencyKey: planned.idempotencyKey, signal });
+			if (waitMode !== 'waitForCompletion') {
+				return { ok: true, job, extra, item: { json: jobToJson(job, extra), pairedItem: { item: planned.itemIndex } } };
+			}
+			job = await waitWithCancel(client, job, timeoutMs, signal);
+			if (job.status !== 'succeeded') {
+				throw new ProviderApiError({
+					provider,
+					message: `Job ${job.status}: ${job.error?.message ?? 'no reason given'}`,
+					kind: job.error?.kind ?? 'provider',
+					code: job.error?.code,
+					jobRef: job.ref,
+				});
+			}
+			const item = await jobToItem(context, httpClient(), job, planned.itemIndex, outputOptions(context, planned.itemIndex), extra, signal);
+			return { ok: true, item, job, extra };
+		} catch (error) {
+			if (error instanceof ProviderApiError && !error.jobRef && job) error.jobRef = job.ref;
+			return { ok: false, itemIndex: planned.itemIndex, error, job };
+		}
+	});
+
+	if (signal?.aborted) throw toNodeError(context, new Error('The execution was cancelled; running jobs were cancelled at the provider'), 0);
+
+	const failures = outcomes.filter((outcome): outcome is Extract<JobOutcome, { ok: false }> => !outcome.ok);
+	if (failures.length && !continueOnFail) {
+		const first = failures[0];
+		const error = toNodeError(context, first.error, first.itemIndex, first.job?.ref);
+		const others = outcomes.flatMap((outcome) => (outcome.job && outcome !== first ? [`${outcome.job.jobId} (${outcome.job.status})`] : []));
+		if (others.length) error.description = `${error.description ?? ''}\nOther jobs of this run: ${others.join(', ')}`.trim();
+		throw error;
+	}
+
+	const items: INodeExecutionData[] = [];
+	const byItem = new Map<number, INodeExecutionData[]>();
+	const push = (itemIndex: number, item: INodeExecutionData) => byItem.set(itemIndex, [...(byItem.get(itemIndex) ?? []), item]);
+	for (const entry of plan) if (!entry.ok) push(entry.itemIndex, errorItem(context, entry.error, entry.itemIndex, null));
+	for (const outcome of outcomes) {
+		if (outcome.ok) push(Number((outcome.item.pairedItem as { item: number }).item), outcome.item);
+		else push(outcome.itemIndex, errorItem(context, outcome.error, outcome.itemIndex, outcome.job));
+	}
+	for (const index of [...byItem.keys()].sort((a, b) => a - b)) items.push(...(byItem.get(index) ?? []));
+
+	if (waitMode === 'waitForWebhook') {
+		const jobsByItem = new Map(outcomes.flatMap((outcome) => (outcome.ok ? [[outcome.item, outcome] as const] : [])));
+		return await pauseForWebhook(context, items, jobsByItem);
+	}
+	return [items];
+}
+
+function errorItem(context: IExecuteFunctions, error: unknown, itemIndex: number, job: Job | null): INodeExecutionData {
+	const nodeError = toNodeError(context, error, itemIndex, job?.ref);
+	return {
+		json: {
+			error: nodeError.message,
+			...(nodeError.description ? { errorDescription: nodeError.description } : {}),
+			...(job ? jobToJson(job) : {}),
+		},
+		pairedItem: { item: itemIndex },
+	};
+}
+
+/** Waits in-process; if the execution is cancelled, the provider job is cancelled too (it is billed while it runs). */
+async function waitWithCancel(client: ProviderClient, job: Job, timeoutMs: number, signal?: AbortSignal): Promise<Job> {
+	try {
+		return await waitForCompletion(client, job, { timeoutMs, signal });
+	} catch (error) {
+		if (signal?.aborted) {
+			await client.cancel(job.ref).catch(() => undefined);
+			throw new ProviderApiError({ provider: job.provider, message: `Cancelled with the execution${jobLabel(job.ref)}`, kind: 'canceled', jobRef: job.ref });
+		}
+		throw error;
+	}
+}
+
+function callbackUrl(context: IExecuteFunctions): string | undefined {
+	const url = String(context.getNodeParameter('callbackUrl', 0, '') ?? '').trim();
+	if (!url) return undefined;
+	try {
+		const scheme = new URL(url).protocol;
+		if (scheme === 'https:' || scheme === 'http:') return url;
+	} catch {
+		// reported below
+	}
+	throw new InvalidParameterError('callbackUrl', `Callback URL is "${url}": allowed is an http(s) URL the provider can reach`);
+}
+
+function resumeUrl(context: IExecuteFunctions): string {
+	return String(context.evaluateExpression('{{ $execution.resumeUrl }}', 0));
+}

@@ -1,0 +1,45 @@
+/** Get Job and Cancel Job: one provider call per item, for jobs made by any run or client. */
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { GenerationOperation, JobRef, ProviderId } from '../../shared/job';
+import { connectProvider, httpClient } from './connect';
+import { InvalidParameterError } from './invalidParameter';
+import { toNodeError } from './nodeErrors';
+import { jobToItem } from './output';
+
+function readRef(context: IExecuteFunctions, itemIndex: number, provider: ProviderId): JobRef {
+	const jobId = String(context.getNodeParameter('jobId', itemIndex, '') ?? '').trim();
+	if (!jobId) throw new InvalidParameterError('jobId', 'Job ID is "": the ID of a job is required');
+	const operation = (provider === 'kling'
+		? context.getNodeParameter('jobOperation', itemIndex, 'textToVideo')
+		: null) as GenerationOperation | null;
+	return { provider, jobId, operation };
+}
+
+export async function runJobOperation(
+	context: IExecuteFunctions,
+	provider: ProviderId,
+	operation: 'getJob' | 'cancelJob',
+): Promise<INodeExecutionData[][]> {
+	const client = await connectProvider(context, provider);
+	const signal = context.getExecutionCancelSignal();
+	const output: INodeExecutionData[] = [];
+	const items = context.getInputData();
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		let ref: JobRef | undefined;
+		try {
+			ref = readRef(context, itemIndex, provider);
+			if (operation === 'cancelJob') await client.cancel(ref, signal);
+			const job = await client.get(ref, signal);
+			const options = {
+				downloadVideo: operation === 'getJob' && (context.getNodeParameter('jobOptions.downloadVideo', itemIndex, false) as boolean),
+				binaryPropertyName: context.getNodeParameter('jobOptions.binaryPropertyName', itemIndex, 'data') as string,
+			};
+			output.push(await jobToItem(context, httpClient(), job, itemIndex, options, {}, signal));
+		} catch (error) {
+			const nodeError = toNodeError(context, error, itemIndex, ref);
+			if (!context.continueOnFail()) throw nodeError;
+			output.push({ json: { error: nodeError.message, jobId: ref?.jobId ?? null, provider }, pairedItem: { item: itemIndex } });
+		}
+	}
+	return [output];
+}

@@ -1,0 +1,85 @@
+/**
+ * A media parameter resolved to what will be sent: a URL the provider fetches itself, or a
+ * binary file checked here (type, size, pixels, length) and uploaded the provider's way.
+ */
+import type { IExecuteFunctions } from 'n8n-workflow';
+import type { CharacterOrientation } from '../../shared/job';
+import { checkImage, checkMotionVideo } from '../../shared/media/limits';
+import type { ProviderClient, RequestField, UploadableFile } from '../../shared/providers/types';
+import { mediaParameterNames } from '../description/media';
+import { InvalidParameterError } from './invalidParameter';
+
+export type MediaInput = { kind: 'url'; url: string } | { kind: 'binary'; property: string; file: UploadableFile };
+
+/** Schemes a provider can fetch from. `file:` and friends would point at this n8n's own disk. */
+const FETCHABLE_SCHEMES = ['https:', 'http:', 'data:'];
+
+const IMAGE_FIELDS: readonly RequestField[] = ['startImage', 'endImage', 'image'];
+
+export function readMediaInput(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	field: RequestField,
+	label: string,
+): MediaInput | null {
+	const names = mediaParameterNames(field);
+	const source = context.getNodeParameter(names.source, itemIndex, 'url') as string;
+	if (source === 'none') return null;
+	if (source === 'url') {
+		const raw = context.getNodeParameter(names.url, itemIndex, '');
+		const url = typeof raw === 'string' ? raw.trim() : '';
+		if (!url) throw new InvalidParameterError(field, `${label} URL is ${JSON.stringify(raw)}: a URL is required`);
+		let scheme: string;
+		try {
+			scheme = new URL(url).protocol;
+		} catch {
+			throw new InvalidParameterError(field, `${label} URL is "${url}": not a valid URL; allowed are https:// (or http://, data:) URLs`);
+		}
+		if (!FETCHABLE_SCHEMES.includes(scheme)) {
+			throw new InvalidParameterError(field, `${label} URL is "${url}": the ${scheme} scheme cannot be fetched by the provider; allowed are https:// (or http://, data:) URLs`);
+		}
+		return { kind: 'url', url };
+	}
+	const property = String(context.getNodeParameter(names.binaryProperty, itemIndex, 'data')).trim();
+	const binary = context.getInputData()[itemIndex]?.binary ?? {};
+	const entry = binary[property];
+	if (!entry) {
+		const available = Object.keys(binary);
+		throw new InvalidParameterError(
+			field,
+			`${label} Binary Property is "${property}": the input item has no binary property of that name; ${available.length ? `it has ${available.map((name) => `"${name}"`).join(', ')}` : 'it has no binary data at all'}`,
+		);
+	}
+	return {
+		kind: 'binary',
+		property,
+		file: {
+			data: Buffer.alloc(0),
+			mimeType: entry.mimeType,
+			fileName: entry.fileName ?? `${field}`,
+		},
+	};
+}
+
+/** Loads a binary input's bytes and checks them; runs before any upload or submit. */
+export async function loadAndCheckBinary(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	field: RequestField,
+	label: string,
+	input: Extract<MediaInput, { kind: 'binary' }>,
+	orientation: CharacterOrientation | undefined,
+): Promise<void> {
+	const data = await context.helpers.getBinaryDataBuffer(itemIndex, input.property);
+	input.file.data = data;
+	let problem: string | null = null;
+	if (IMAGE_FIELDS.includes(field)) problem = checkImage(data);
+	else if (field === 'video') problem = checkMotionVideo(data, orientation ?? 'image');
+	if (problem) throw new InvalidParameterError(field, `${label} (binary property "${input.property}") ${problem}`);
+}
+
+/** Turns a checked media input into the string the provider receives. */
+export async function resolveMedia(client: ProviderClient, input: MediaInput, signal?: AbortSignal): Promise<string> {
+	if (input.kind === 'url') return input.url;
+	return await client.uploadMedia(input.file, signal);
+}

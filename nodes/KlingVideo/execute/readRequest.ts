@@ -1,0 +1,151 @@
+/**
+ * Reads one item's parameters into the unified request and checks it against the provider's
+ * capability table, before anything is uploaded or submitted. Every problem is reported as
+ * "<Field> is <value>: <what is allowed>" so a user can fix it without reading docs.
+ */
+import type { IExecuteFunctions } from 'n8n-workflow';
+import {
+	ASPECT_RATIOS,
+	CHARACTER_ORIENTATIONS,
+	DURATIONS,
+	QUALITIES,
+	type GenerationOperation,
+	type ProviderId,
+} from '../../shared/job';
+import { PROVIDERS } from '../../shared/providers';
+import type { RequestField } from '../../shared/providers/types';
+import { MEDIA_FIELDS, MEDIA_FIELD_TEXT } from '../description/media';
+import { InvalidParameterError } from './invalidParameter';
+import { readMediaInput, type MediaInput } from './mediaInput';
+
+/** The request before media is uploaded: media fields are still URLs or binary files. */
+export interface DraftRequest {
+	operation: GenerationOperation;
+	fields: Record<string, unknown>;
+	media: Partial<Record<RequestField, MediaInput>>;
+}
+
+export const FIELD_LABELS: Record<RequestField, string> = {
+	prompt: 'Prompt',
+	negativePrompt: 'Negative Prompt',
+	duration: 'Duration',
+	aspectRatio: 'Aspect Ratio',
+	generateAudio: 'Generate Audio',
+	cfgScale: 'CFG Scale',
+	quality: 'Mode',
+	startImage: 'Start Image',
+	endImage: 'End Image',
+	voiceIds: 'Voice IDs',
+	image: 'Character Image',
+	video: 'Motion Reference Video',
+	characterOrientation: 'Character Orientation',
+	keepOriginalSound: 'Keep Original Sound',
+	voiceUrl: 'Voice Sample',
+};
+
+const show = (value: unknown) => (typeof value === 'string' ? `"${value}"` : JSON.stringify(value));
+
+function fail(field: RequestField, value: unknown, allowed: string): never {
+	throw new InvalidParameterError(field, `${FIELD_LABELS[field]} is ${show(value)}: ${allowed}`);
+}
+
+function oneOf<T extends string | number>(field: RequestField, value: unknown, allowed: readonly T[]): T {
+	// Expressions often yield numbers as strings ("5"); accept those when they match exactly.
+	const candidate = allowed.find((option) => option === value || String(option) === String(value).trim());
+	if (candidate === undefined) fail(field, value, `allowed are ${allowed.map((option) => show(option)).join(', ')}`);
+	return candidate;
+}
+
+function boolean(field: RequestField, value: unknown): boolean {
+	if (typeof value === 'boolean') return value;
+	if (value === 'true' || value === 'false') return value === 'true';
+	return fail(field, value, 'allowed are true or false');
+}
+
+function parseVoiceIds(value: unknown): string[] {
+	const list = Array.isArray(value) ? value.map(String) : String(value ?? '').split(',');
+	const ids = list.map((id) => id.trim()).filter(Boolean);
+	if (ids.length > 2) fail('voiceIds', value, `at most 2 voice IDs are allowed, got ${ids.length}`);
+	return ids;
+}
+
+/** Reads and checks every scalar field the provider offers for the operation. */
+function readField(field: RequestField, raw: unknown, provider: ProviderId): unknown {
+	const capabilities = PROVIDERS[provider].capabilities;
+	switch (field) {
+		case 'prompt': {
+			const prompt = typeof raw === 'string' ? raw : raw == null ? '' : String(raw);
+			if (prompt.length > capabilities.promptMaxLength) {
+				fail(field, `${prompt.slice(0, 40)}…`, `${prompt.length} characters; ${PROVIDERS[provider].displayName} allows at most ${capabilities.promptMaxLength}`);
+			}
+			return prompt;
+		}
+		case 'negativePrompt':
+			return raw == null ? '' : String(raw);
+		case 'duration':
+			return oneOf(field, raw, DURATIONS);
+		case 'aspectRatio':
+			return oneOf(field, raw, ASPECT_RATIOS);
+		case 'quality':
+			return oneOf(field, raw, QUALITIES);
+		case 'characterOrientation':
+			return oneOf(field, raw, CHARACTER_ORIENTATIONS);
+		case 'generateAudio':
+		case 'keepOriginalSound':
+			return boolean(field, raw);
+		case 'cfgScale': {
+			const number = typeof raw === 'number' ? raw : Number(String(raw).trim());
+			if (String(raw).trim() === '' || !Number.isFinite(number) || number < 0 || number > 1) {
+				fail(field, raw, 'allowed is a number from 0 to 1');
+			}
+			return number;
+		}
+		case 'voiceIds':
+			return parseVoiceIds(raw);
+		default:
+			return raw;
+	}
+}
+
+export function readRequest(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	provider: ProviderId,
+	operation: GenerationOperation,
+): DraftRequest {
+	const offered = PROVIDERS[provider].capabilities.operations[operation];
+	if (!offered) {
+		throw new InvalidParameterError('operation', `${PROVIDERS[provider].displayName} does not offer ${operation}`);
+	}
+	const fields: Record<string, unknown> = {};
+	const media: DraftRequest['media'] = {};
+	for (const field of offered) {
+		if (MEDIA_FIELDS.includes(field)) {
+			const input = readMediaInput(context, itemIndex, field, MEDIA_FIELD_TEXT[field].label);
+			if (input) media[field] = input;
+			continue;
+		}
+		const raw = context.getNodeParameter(field, itemIndex, undefined);
+		fields[field] = readField(field, raw, provider);
+	}
+	const draft: DraftRequest = { operation, fields, media };
+	checkRequired(draft, provider);
+	return draft;
+}
+
+function checkRequired(draft: DraftRequest, provider: ProviderId) {
+	const { fields, operation } = draft;
+	if ((operation === 'textToVideo' || operation === 'imageToVideo') && !String(fields.prompt ?? '').trim()) {
+		fail('prompt', fields.prompt ?? '', `a prompt is required for ${operation === 'textToVideo' ? 'Text to Video' : 'Image to Video'}`);
+	}
+	const voices = fields.voiceIds as string[] | undefined;
+	if (voices?.length && fields.generateAudio === false) {
+		fail('voiceIds', voices.join(', '), 'voices are spoken only with audio, so turn Generate Audio on or leave Voice IDs empty');
+	}
+	for (const field of PROVIDERS[provider].capabilities.required?.[operation] ?? []) {
+		const present = MEDIA_FIELDS.includes(field) ? draft.media[field] : fields[field];
+		if (present === undefined || present === '') {
+			fail(field, present ?? '', `${PROVIDERS[provider].displayName} requires it for this operation`);
+		}
+	}
+}
