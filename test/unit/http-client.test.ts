@@ -78,7 +78,10 @@ describe('HttpClient retries', () => {
 
 	it('repeats an idempotent submit after a reset', async () => {
 		const server = await serve((request, response, hit) => {
-			if (hit === 1) return request.socket.destroy();
+			if (hit === 1) {
+				request.socket.destroy();
+				return;
+			}
 			response.writeHead(200);
 			response.end('{}');
 		});
