@@ -1,0 +1,83 @@
+/**
+ * The Kling Video panel as n8n computes it (n8n-workflow's own parameter resolution): for each
+ * provider and operation exactly the fields the adapter's capability table lists are shown,
+ * with the seed defaults, and nothing a provider lacks.
+ */
+import { NodeHelpers, type INodeParameters } from 'n8n-workflow';
+import { KlingVideo } from '../../nodes/KlingVideo/KlingVideo.node';
+import { mediaParameterNames, MEDIA_FIELDS } from '../../nodes/KlingVideo/description/media';
+import { GENERATION_OPERATIONS, PROVIDER_IDS } from '../../nodes/shared/job';
+import { PROVIDERS } from '../../nodes/shared/providers';
+
+const description = new KlingVideo().description;
+
+function resolve(values: INodeParameters): INodeParameters {
+	const resolved = NodeHelpers.getNodeParameters(description.properties, values, true, false, null, null);
+	if (!resolved) throw new Error('n8n could not resolve the parameters');
+	return resolved;
+}
+
+describe('Kling Video description', () => {
+	const combinations = PROVIDER_IDS.flatMap((provider) =>
+		GENERATION_OPERATIONS.filter((operation) => PROVIDERS[provider].capabilities.operations[operation]).map(
+			(operation) => [provider, operation] as const,
+		),
+	);
+
+	it.each(combinations)('%s %s shows exactly the fields its adapter offers', (provider, operation) => {
+		const parameters = resolve({ provider, operation });
+		const offered = PROVIDERS[provider].capabilities.operations[operation] ?? [];
+		for (const field of offered) {
+			const name = MEDIA_FIELDS.includes(field) ? mediaParameterNames(field).source : field;
+			expect(parameters).toHaveProperty(name);
+		}
+		const allFields = new Set(PROVIDER_IDS.flatMap((id) => Object.values(PROVIDERS[id].capabilities.operations).flat()));
+		for (const field of allFields) {
+			if (offered.includes(field)) continue;
+			const name = MEDIA_FIELDS.includes(field) ? mediaParameterNames(field).source : field;
+			expect({ field, shown: name in parameters }).toEqual({ field, shown: false });
+		}
+	});
+
+	it('uses the seed defaults', () => {
+		const parameters = resolve({ provider: 'fal', operation: 'textToVideo' });
+		expect(parameters).toMatchObject({
+			duration: 5,
+			aspectRatio: '16:9',
+			generateAudio: true,
+			cfgScale: 0.5,
+			negativePrompt: 'blur, distort, and low quality',
+			waitMode: 'waitForCompletion',
+			timeoutMinutes: 10,
+		});
+	});
+
+	it('offers each provider only the operations it has', () => {
+		for (const provider of PROVIDER_IDS) {
+			const operationProperty = description.properties.find(
+				(property) => property.name === 'operation' && property.displayOptions?.show?.provider?.includes(provider),
+			);
+			const values = (operationProperty?.options ?? []).map((option) => (option as { value: string }).value);
+			const expected = GENERATION_OPERATIONS.filter((operation) => PROVIDERS[provider].capabilities.operations[operation]);
+			expect(values).toEqual([...expected, 'getJob', 'cancelJob']);
+		}
+	});
+
+	it('asks for exactly one credential, the chosen provider\'s', () => {
+		for (const provider of PROVIDER_IDS) {
+			const shown = (description.credentials ?? []).filter((credential) =>
+				(credential.displayOptions?.show?.provider as string[] | undefined)?.includes(provider),
+			);
+			expect(shown).toHaveLength(1);
+		}
+	});
+
+	it('switches a media field between URL and binary property', () => {
+		const asUrl = resolve({ provider: 'fal', operation: 'imageToVideo', startImageSource: 'url' });
+		expect(asUrl).toHaveProperty('startImageUrl');
+		expect(asUrl).not.toHaveProperty('startImageBinaryProperty');
+		const asBinary = resolve({ provider: 'fal', operation: 'imageToVideo', startImageSource: 'binary' });
+		expect(asBinary).toHaveProperty('startImageBinaryProperty', 'data');
+		expect(asBinary).not.toHaveProperty('startImageUrl');
+	});
+});
