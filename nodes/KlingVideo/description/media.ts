@@ -42,13 +42,14 @@ export function mediaProperties(
 		{ name: 'Binary File', value: 'binary' },
 	];
 	if (text.optional) sourceOptions.unshift({ name: 'None', value: 'none' });
+	const defaultSource = text.optional ? 'none' : 'url';
 	return [
 		{
 			displayName: `${text.label} Source`,
 			name: names.source,
 			type: 'options',
 			options: sourceOptions,
-			default: text.optional ? 'none' : 'url',
+			default: defaultSource,
 			description: `Where ${text.what} comes from`,
 			displayOptions: { show },
 		},

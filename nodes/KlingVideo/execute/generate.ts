@@ -5,6 +5,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { mapWithConcurrency } from '../../shared/concurrency';
+import { settle } from '../../shared/http';
 import { ProviderApiError } from '../../shared/errors';
 import { videoRequestSchema, type GenerationOperation, type Job, type ProviderId, type VideoRequest } from '../../shared/job';
 import { getProvider } from '../../shared/providers';
@@ -14,8 +15,8 @@ import { MEDIA_FIELDS } from '../description/media';
 import type { WaitMode } from '../description/waiting';
 import { connectProvider, httpClient } from './connect';
 import { InvalidParameterError } from './invalidParameter';
-import { resolveMedia } from './mediaInput';
-import { jobLabel, toNodeError } from './nodeErrors';
+import { resolveMedia, urlScheme } from './mediaInput';
+import { toNodeError } from './nodeErrors';
 import { jobToItem, jobToJson, type OutputOptions } from './output';
 import { planJobs, type PlannedJob } from './plan';
 import { pauseForWebhook } from './waitForWebhook';
@@ -168,26 +169,18 @@ function errorItem(context: IExecuteFunctions, error: unknown, itemIndex: number
 
 /** Waits in-process; if the execution is cancelled, the provider job is cancelled too (it is billed while it runs). */
 async function waitWithCancel(client: ProviderClient, job: Job, timeoutMs: number, signal?: AbortSignal): Promise<Job> {
-	try {
-		return await waitForCompletion(client, job, { timeoutMs, signal });
-	} catch (error) {
-		if (signal?.aborted) {
-			await client.cancel(job.ref).catch(() => undefined);
-			throw new ProviderApiError({ provider: job.provider, message: `Cancelled with the execution${jobLabel(job.ref)}`, kind: 'canceled', jobRef: job.ref });
-		}
-		throw error;
-	}
+	const waited = await settle(waitForCompletion(client, job, { timeoutMs, signal }));
+	if (waited.ok) return waited.value;
+	if (!signal?.aborted) throw waited.error;
+	await settle(client.cancel(job.ref));
+	throw new ProviderApiError({ provider: job.provider, message: 'Cancelled with the execution', kind: 'canceled', jobRef: job.ref });
 }
 
 function callbackUrl(context: IExecuteFunctions): string | undefined {
 	const url = String(context.getNodeParameter('callbackUrl', 0, '') ?? '').trim();
 	if (!url) return undefined;
-	try {
-		const scheme = new URL(url).protocol;
-		if (scheme === 'https:' || scheme === 'http:') return url;
-	} catch {
-		// reported below
-	}
+	const scheme = urlScheme(url);
+	if (scheme === 'https:' || scheme === 'http:') return url;
 	throw new InvalidParameterError('callbackUrl', `Callback URL is "${url}": allowed is an http(s) URL the provider can reach`);
 }
 

@@ -29,10 +29,8 @@ export function readMediaInput(
 		const raw = context.getNodeParameter(names.url, itemIndex, '');
 		const url = typeof raw === 'string' ? raw.trim() : '';
 		if (!url) throw new InvalidParameterError(field, `${label} URL is ${JSON.stringify(raw)}: a URL is required`);
-		let scheme: string;
-		try {
-			scheme = new URL(url).protocol;
-		} catch {
+		const scheme = urlScheme(url);
+		if (!scheme) {
 			throw new InvalidParameterError(field, `${label} URL is "${url}": not a valid URL; allowed are https:// (or http://, data:) URLs`);
 		}
 		if (!FETCHABLE_SCHEMES.includes(scheme)) {
@@ -59,6 +57,15 @@ export function readMediaInput(
 			fileName: entry.fileName ?? `${field}`,
 		},
 	};
+}
+
+/** The URL's scheme with its colon, or null when it does not parse as a URL. */
+export function urlScheme(url: string): string | null {
+	try {
+		return new URL(url).protocol;
+	} catch {
+		return null;
+	}
 }
 
 /** Loads a binary input's bytes and checks them; runs before any upload or submit. */

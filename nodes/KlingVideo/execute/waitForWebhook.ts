@@ -17,7 +17,9 @@ import type {
 import { WebhookRejectedError } from '../../shared/errors';
 import { isTerminal, type Job, type JobRef, type ProviderId } from '../../shared/job';
 import type { ProviderClient } from '../../shared/providers/types';
+import { settle } from '../../shared/http';
 import { connectProvider, httpClient } from './connect';
+import { toNodeError } from './nodeErrors';
 import { webhookSecretFor } from './webhookSecrets';
 import { jobToItem, jobToJson } from './output';
 
@@ -93,17 +95,18 @@ export async function resumeFromWebhook(context: IWebhookFunctions): Promise<IWe
 	if (isTimeLimitCall) {
 		if (Date.now() < Math.min(...jobs.map((job) => job.deadline))) return reject(context, 401, 'The time limit has not passed');
 	} else {
-		let job: Job;
-		try {
-			job = await client.verifyWebhook({
+		const verified = await settle(
+			client.verifyWebhook({
 				headers: request.headers,
 				rawBody: (request as unknown as { rawBody?: Buffer }).rawBody ?? Buffer.from(JSON.stringify(context.getBodyData())),
 				secret: await webhookSecretFor(client, provider, context),
-			});
-		} catch (error) {
-			if (error instanceof WebhookRejectedError) return reject(context, error.httpStatus, error.message);
-			throw error;
+			}),
+		);
+		if (!verified.ok) {
+			if (verified.error instanceof WebhookRejectedError) return reject(context, verified.error.httpStatus, verified.error.message);
+			throw toNodeError(context, verified.error, 0);
 		}
+		const job = verified.value;
 		if (!jobs.some((entry) => entry.ref.jobId === job.jobId)) {
 			return reject(context, 400, `Job ${job.jobId} does not belong to this execution`);
 		}

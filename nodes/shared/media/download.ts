@@ -6,7 +6,7 @@
  */
 import type { IBinaryData } from 'n8n-workflow';
 import { PassThrough, type Readable } from 'node:stream';
-import type { HttpClient } from '../http';
+import { settle, type HttpClient } from '../http';
 
 export type StoreBinary = (stream: Readable, fileName: string, mimeType: string) => Promise<IBinaryData>;
 
@@ -42,13 +42,11 @@ export async function downloadVideo(
 		}
 		const expected = Number(response.headers['content-length'] ?? NaN);
 		const counted = countBytes(response.body, Number.isFinite(expected) ? expected : null);
-		try {
-			const mimeType = response.headers['content-type']?.split(';')[0] || 'video/mp4';
-			return await store(counted, fileName, mimeType);
-		} catch (error) {
-			if (signal?.aborted) throw error;
-			lastError = error;
-		}
+		const mimeType = response.headers['content-type']?.split(';')[0] || 'video/mp4';
+		const stored = await settle(store(counted, fileName, mimeType));
+		if (stored.ok) return stored.value;
+		if (signal?.aborted) throw stored.error;
+		lastError = stored.error;
 	}
 	throw new DownloadError(
 		`Downloading ${redactQuery(url)} failed ${ATTEMPTS} times: ${(lastError as Error)?.message ?? lastError}`,

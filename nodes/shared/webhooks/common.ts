@@ -46,9 +46,13 @@ export function constantTimeEqual(a: Buffer, b: Buffer): boolean {
 
 /** Parses the body as JSON or rejects the delivery with 400. */
 export function parseJsonBody(delivery: WebhookDelivery): unknown {
+	let body: unknown;
+	let parsed = true;
 	try {
-		return JSON.parse(delivery.rawBody.toString('utf8'));
+		body = JSON.parse(delivery.rawBody.toString('utf8'));
 	} catch {
-		throw new WebhookRejectedError(400, 'Body is not JSON');
+		parsed = false;
 	}
+	if (!parsed) throw new WebhookRejectedError(400, 'Body is not JSON');
+	return body;
 }
