@@ -1,0 +1,449 @@
+/**
+ * Replicate adapter: Kling v2.6 as the official models `kwaivgi/kling-v2.6` (text and image to
+ * video) and `kwaivgi/kling-v2.6-motion-control`. The only file that knows Replicate's URLs,
+ * input names, states and error shapes; the tables right below hold all of them.
+ */
+import { ProviderApiError, WebhookRejectedError } from '../errors';
+import type { HttpClient, HttpResponse } from '../http';
+import { FormData } from '../http';
+import type { FailureKind, GenerationOperation, Job, JobRef, JobStatus, VideoRequest } from '../job';
+import { estimateCostUsd } from '../pricing';
+import { parseJsonBody } from '../webhooks/common';
+import { STANDARD_WEBHOOKS, verifyHmacDelivery } from '../webhooks/hmac';
+import {
+	formatIssues,
+	parseReplicate,
+	replicateAccountSchema,
+	replicateErrorSchema,
+	replicateFileSchema,
+	replicateListItemHeadSchema,
+	replicateListPageSchema,
+	replicatePredictionSchema,
+	replicateWebhookSecretSchema,
+	type ReplicatePrediction,
+	type ReplicateStatus,
+} from './replicateSchemas';
+import type {
+	Capabilities,
+	ListOptions,
+	ProviderAdapter,
+	ProviderClient,
+	ProviderCredentials,
+	RequestField,
+	SubmitOptions,
+	UploadableFile,
+	WebhookDelivery,
+} from './types';
+
+// ---------------------------------------------------------------------------------------------
+// Mapping tables: everything Replicate-specific that a wrong guess would need changed.
+// ---------------------------------------------------------------------------------------------
+
+export const REPLICATE_DEFAULT_BASE_URL = 'https://api.replicate.com/v1';
+
+/** Operation → model (create is `POST /models/{model}/predictions`). No Create Voice on Replicate. */
+export const REPLICATE_MODELS = {
+	textToVideo: 'kwaivgi/kling-v2.6',
+	imageToVideo: 'kwaivgi/kling-v2.6',
+	// UNCONFIRMED: the motion-control model name comes from the digest, not a first-party page.
+	motionControl: 'kwaivgi/kling-v2.6-motion-control',
+} as const satisfies Partial<Record<GenerationOperation, string>>;
+type ReplicateOperation = keyof typeof REPLICATE_MODELS;
+
+/**
+ * Unified field → Replicate input name, per operation. Values pass through unchanged (duration
+ * is an integer on Replicate, audio a boolean). A field missing here is not offered: the node
+ * hides it and a request that still carries it is refused, never silently dropped.
+ * `aspectRatio` is absent from image to video because Replicate ignores it with `start_image`.
+ */
+export const REPLICATE_FIELDS = {
+	textToVideo: {
+		prompt: 'prompt',
+		negativePrompt: 'negative_prompt',
+		duration: 'duration',
+		aspectRatio: 'aspect_ratio',
+		generateAudio: 'generate_audio',
+	},
+	imageToVideo: {
+		prompt: 'prompt',
+		negativePrompt: 'negative_prompt',
+		duration: 'duration',
+		generateAudio: 'generate_audio',
+		startImage: 'start_image',
+	},
+	// UNCONFIRMED: every motion-control input name below (prompt, image, video, mode std|pro,
+	// keep_original_sound, character_orientation) is the digest's guess.
+	motionControl: {
+		prompt: 'prompt',
+		image: 'image',
+		video: 'video',
+		quality: 'mode',
+		keepOriginalSound: 'keep_original_sound',
+		characterOrientation: 'character_orientation',
+	},
+} as const satisfies Record<ReplicateOperation, Partial<Record<RequestField, string>>>;
+
+/** Fields the model has only one value of: a request may state that value, never another. */
+const REPLICATE_FIXED_VALUES: Partial<Record<ReplicateOperation, Partial<Record<RequestField, unknown>>>> = {
+	// `kwaivgi/kling-v2.6` is the Pro model; there is no standard tier on Replicate.
+	textToVideo: { quality: 'pro' },
+	imageToVideo: { quality: 'pro' },
+};
+
+/** Replicate state → unified state. `aborted` = ended before it ran (e.g. its deadline passed). */
+export const REPLICATE_STATES: Record<ReplicateStatus, JobStatus> = {
+	starting: 'queued',
+	processing: 'running',
+	succeeded: 'succeeded',
+	failed: 'failed',
+	canceled: 'canceled',
+	aborted: 'canceled',
+};
+
+/** Predictions created through the API keep their output for one hour (`data_removed` after). */
+export const REPLICATE_OUTPUT_RETENTION_SECONDS = 3600;
+
+/** Replicate's own sensitive-content failure is E005 ("flagged as sensitive"); the rest is Kling's wording. */
+const CONTENT_POLICY_PATTERN = /\bE005\b|sensitive|nsfw|content[ _-]?polic|safety|moderation|inappropriate|violat/i;
+
+/** `Prefer: wait=N` bounds (Replicate accepts 1..60). */
+const PREFER_WAIT_MAX_SECONDS = 60;
+
+// ---------------------------------------------------------------------------------------------
+
+const PROVIDER = 'replicate' as const;
+
+export const replicateCapabilities: Capabilities = {
+	operations: {
+		textToVideo: Object.keys(REPLICATE_FIELDS.textToVideo) as RequestField[],
+		imageToVideo: Object.keys(REPLICATE_FIELDS.imageToVideo) as RequestField[],
+		motionControl: Object.keys(REPLICATE_FIELDS.motionControl) as RequestField[],
+	},
+	// Replicate documents no limit of its own; Kling's API caps prompts at 2500 characters.
+	promptMaxLength: 2500,
+	// Replicate can hold only the create call (`Prefer: wait`); GET of an existing prediction does
+	// not wait (replicate-javascript polls it every 500 ms), so there is nothing to long-poll.
+	longPoll: null,
+	webhookScheme: 'standardWebhooks',
+	outputRetentionSeconds: REPLICATE_OUTPUT_RETENTION_SECONDS,
+	idempotentSubmit: false,
+};
+
+export interface ReplicateSubmitOptions extends SubmitOptions {
+	/**
+	 * Sends `Prefer: wait=N` (1..60): Replicate holds the create call until the prediction ends or
+	 * N seconds pass and answers with the prediction as it then is. Video takes minutes, so this
+	 * only saves the first poll; off by default because a longer-held billed call is more exposed
+	 * to a cut connection, after which the submit cannot be retried.
+	 */
+	preferWaitSeconds?: number;
+}
+
+export interface ReplicateClient extends ProviderClient {
+	submit(request: VideoRequest, options?: ReplicateSubmitOptions): Promise<Job>;
+}
+
+/** Builds the `input` object for an operation, refusing fields Replicate does not offer. */
+export function toReplicateInput(request: VideoRequest): { model: string; input: Record<string, unknown> } {
+	if (!(request.operation in REPLICATE_MODELS)) {
+		throw new ProviderApiError({
+			provider: PROVIDER,
+			kind: 'invalidInput',
+			message: `Replicate does not offer ${request.operation}; use fal.ai, WaveSpeed or the Kling API for it`,
+		});
+	}
+	const operation = request.operation as ReplicateOperation;
+	const fields: Partial<Record<string, string>> = REPLICATE_FIELDS[operation];
+	const fixed: Partial<Record<string, unknown>> = REPLICATE_FIXED_VALUES[operation] ?? {};
+	const input: Record<string, unknown> = {};
+	const refused: string[] = [];
+	for (const [field, value] of Object.entries(request)) {
+		if (field === 'operation' || !isSet(value)) continue;
+		const target = fields[field];
+		if (target) input[target] = value;
+		else if (!(field in fixed) || fixed[field] !== value) refused.push(field);
+	}
+	if (refused.length) {
+		throw new ProviderApiError({
+			provider: PROVIDER,
+			kind: 'invalidInput',
+			message: `Replicate's ${REPLICATE_MODELS[operation]} does not accept ${refused.join(', ')} for ${operation}`,
+		});
+	}
+	return { model: REPLICATE_MODELS[operation], input };
+}
+
+/** Which operation a prediction is, from its model (and `start_image` for the shared model). */
+export function replicateOperationOf(prediction: ReplicatePrediction, fallback: GenerationOperation | null): GenerationOperation | null {
+	if (prediction.model === REPLICATE_MODELS.motionControl) return 'motionControl';
+	if (prediction.model === REPLICATE_MODELS.textToVideo) {
+		return prediction.input?.[REPLICATE_FIELDS.imageToVideo.startImage] ? 'imageToVideo' : 'textToVideo';
+	}
+	return fallback;
+}
+
+/** The unified job for a prediction; `raw` is the answer exactly as Replicate sent it. */
+export function replicateJob(prediction: ReplicatePrediction, raw: unknown, knownOperation: GenerationOperation | null = null): Job {
+	const operation = replicateOperationOf(prediction, knownOperation);
+	const status = REPLICATE_STATES[prediction.status];
+	const input = prediction.input ?? {};
+	const durationSeconds =
+		operation === 'motionControl' ? null : numberOrNull(input[REPLICATE_FIELDS.textToVideo.duration]);
+	const audioField =
+		operation === 'motionControl' ? REPLICATE_FIELDS.motionControl.keepOriginalSound : REPLICATE_FIELDS.textToVideo.generateAudio;
+	const audio = input[audioField];
+	const hasAudio = typeof audio === 'boolean' ? audio : null;
+	const output = Array.isArray(prediction.output) ? prediction.output[0] : prediction.output;
+	const completedAt = prediction.completed_at ?? null;
+	const ref: JobRef = {
+		provider: PROVIDER,
+		jobId: prediction.id,
+		operation,
+		urls: { status: prediction.urls?.get, cancel: prediction.urls?.cancel },
+	};
+	return {
+		jobId: prediction.id,
+		provider: PROVIDER,
+		operation,
+		status,
+		// After `data_removed` the URL still appears in old answers but no longer serves the file.
+		videoUrl: status === 'succeeded' && !prediction.data_removed ? (output ?? null) : null,
+		voiceId: null,
+		expiresAt: completedAt ? addSeconds(completedAt, REPLICATE_OUTPUT_RETENTION_SECONDS) : null,
+		durationSeconds,
+		hasAudio,
+		estimatedCostUsd:
+			status === 'failed' || status === 'canceled' ? null : estimateCostUsd(PROVIDER, operation, durationSeconds, hasAudio),
+		timings: {
+			createdAt: prediction.created_at ?? null,
+			startedAt: prediction.started_at ?? null,
+			completedAt,
+			predictSeconds: prediction.metrics?.predict_time ?? null,
+		},
+		error: jobError(prediction),
+		ref,
+		raw,
+	};
+}
+
+function jobError(prediction: ReplicatePrediction): Job['error'] {
+	if (prediction.status === 'failed') {
+		const message = prediction.error || 'Replicate reports the prediction failed without a reason';
+		return { message, kind: classifyFailure(message) };
+	}
+	if (prediction.status === 'canceled') return { message: 'The prediction was canceled', kind: 'canceled' };
+	if (prediction.status === 'aborted') {
+		return { message: 'Replicate aborted the prediction before it ran (deadline reached)', kind: 'canceled' };
+	}
+	return null;
+}
+
+export function classifyFailure(message: string): FailureKind {
+	return CONTENT_POLICY_PATTERN.test(message) ? 'contentPolicy' : 'provider';
+}
+
+/** Milliseconds Replicate asks to wait in its 429 body ("Expected available in N second(s)"). */
+export function replicateRetryDelayHint(response: HttpResponse): number | undefined {
+	const body = replicateErrorSchema.safeParse(response.json());
+	const detail = body.success && typeof body.data.detail === 'string' ? body.data.detail : response.text();
+	const match = /expected available in (\d+(?:\.\d+)?) second/i.exec(detail);
+	return match ? Math.round(Number(match[1]) * 1000) : undefined;
+}
+
+/** A ProviderApiError saying what Replicate said; the request's token is never part of it. */
+export function replicateApiError(response: HttpResponse, action: string, jobRef?: JobRef): ProviderApiError {
+	const parsed = replicateErrorSchema.safeParse(response.json());
+	const body = parsed.success ? parsed.data : undefined;
+	// A validation error lists its fields; its `detail` repeats them as one string, so one of the two.
+	const fields = (body?.invalid_fields ?? []).map((field) => `${field.field ?? '(input)'}: ${field.description ?? field.type ?? 'invalid'}`);
+	const parts: string[] = [];
+	if (fields.length) parts.push(...(body?.title ? [body.title] : []), ...fields);
+	else if (typeof body?.detail === 'string') parts.push(body.detail);
+	else if (body?.title) parts.push(body.title);
+	if (!parts.length) parts.push(response.text().slice(0, 500) || 'no details');
+	const said = parts.join('; ');
+	const kind: FailureKind = CONTENT_POLICY_PATTERN.test(said)
+		? 'contentPolicy'
+		: response.status === 400 || response.status === 422
+			? 'invalidInput'
+			: 'provider';
+	return new ProviderApiError({
+		provider: PROVIDER,
+		httpStatus: response.status,
+		code: body?.title,
+		kind,
+		message: `Replicate refused to ${action} (HTTP ${response.status}): ${said}`,
+		jobRef,
+		responseBody: response.json() ?? response.text(),
+	});
+}
+
+function connect(credentials: ProviderCredentials, http: HttpClient): ReplicateClient {
+	const token = credentials.apiKey;
+	if (!token) throw new ProviderApiError({ provider: PROVIDER, message: 'The Replicate credential has no API token' });
+	const base = (credentials.baseUrl || REPLICATE_DEFAULT_BASE_URL).replace(/\/+$/, '');
+	const auth = { authorization: `Bearer ${token}` };
+	const refOf = (jobId: string, operation: GenerationOperation | null): JobRef => ({ provider: PROVIDER, jobId, operation });
+	const predictionUrl = (id: string) => `${base}/predictions/${encodeURIComponent(id)}`;
+
+	/** Parses a prediction answer; a malformed one still reports the job id when it can be read. */
+	const readPrediction = (response: HttpResponse, what: string, operation: GenerationOperation | null): Job => {
+		const raw = response.json();
+		const id = idOf(raw);
+		return replicateJob(parseReplicate(replicatePredictionSchema, raw, what, id ? refOf(id, operation) : undefined), raw, operation);
+	};
+
+	const client: ReplicateClient = {
+		provider: PROVIDER,
+
+		async submit(request, options: ReplicateSubmitOptions = {}) {
+			const { model, input } = toReplicateInput(request);
+			const body: Record<string, unknown> = { input };
+			if (options.webhookUrl) {
+				body.webhook = options.webhookUrl;
+				// Only the terminal event: start/output/logs events would wake the workflow for nothing.
+				body.webhook_events_filter = ['completed'];
+			}
+			const headers: Record<string, string> = { ...auth };
+			let headersTimeoutMs: number | undefined;
+			if (options.preferWaitSeconds !== undefined) {
+				const seconds = Math.min(PREFER_WAIT_MAX_SECONDS, Math.max(1, Math.ceil(options.preferWaitSeconds)));
+				headers.prefer = `wait=${seconds}`;
+				headersTimeoutMs = (seconds + 30) * 1000;
+			}
+			const response = await http.send({
+				method: 'POST',
+				url: `${base}/models/${model}/predictions`,
+				headers,
+				json: body,
+				kind: 'submit',
+				signal: options.signal,
+				headersTimeoutMs,
+				retryDelayHint: replicateRetryDelayHint,
+			});
+			if (!isOk(response)) throw replicateApiError(response, `create a ${request.operation} prediction`);
+			return readPrediction(response, 'prediction', request.operation);
+		},
+
+		async get(ref, signal) {
+			const response = await http.send({ url: predictionUrl(ref.jobId), headers: auth, kind: 'read', signal, retryDelayHint: replicateRetryDelayHint });
+			if (!isOk(response)) throw replicateApiError(response, `read prediction ${ref.jobId}`, ref);
+			return readPrediction(response, 'prediction', ref.operation);
+		},
+
+		async cancel(ref, signal) {
+			// Canceling twice is harmless (a finished prediction is returned unchanged), so it may repeat.
+			const response = await http.send({
+				method: 'POST',
+				url: `${predictionUrl(ref.jobId)}/cancel`,
+				headers: auth,
+				kind: 'idempotentSubmit',
+				signal,
+				retryDelayHint: replicateRetryDelayHint,
+			});
+			if (!isOk(response)) throw replicateApiError(response, `cancel prediction ${ref.jobId}`, ref);
+			readPrediction(response, 'canceled prediction', ref.operation);
+		},
+
+		async list(options: ListOptions = {}) {
+			const maxPages = options.maxPages ?? 5;
+			const query = options.since ? `?created_after=${encodeURIComponent(options.since.toISOString())}` : '';
+			let url: string | null = `${base}/predictions${query}`;
+			const jobs: Job[] = [];
+			for (let page = 0; url && page < maxPages; page++) {
+				const response = await http.send({ url, headers: auth, kind: 'read', signal: options.signal, retryDelayHint: replicateRetryDelayHint });
+				if (!isOk(response)) throw replicateApiError(response, 'list predictions');
+				const body = parseReplicate(replicateListPageSchema, response.json(), 'prediction list');
+				let reachedOlder = false;
+				body.results.forEach((item, index) => {
+					const head = replicateListItemHeadSchema.safeParse(item);
+					if (!head.success || !isKlingModel(head.data.model)) return;
+					const prediction = parseReplicate(replicatePredictionSchema, item, `prediction list item ${index}`);
+					const job = replicateJob(prediction, item);
+					if (options.since && job.timings.createdAt && Date.parse(job.timings.createdAt) < options.since.getTime()) {
+						reachedOlder = true; // newest first: the rest of the pages are older still
+						return;
+					}
+					if (!options.operations || (job.operation && options.operations.includes(job.operation))) jobs.push(job);
+				});
+				url = !reachedOlder && body.next ? rebase(body.next, base) : null;
+			}
+			return jobs;
+		},
+
+		async uploadMedia(file: UploadableFile, signal?: AbortSignal) {
+			const form = new FormData();
+			form.append('content', new Blob([file.data], { type: file.mimeType }), file.fileName);
+			form.append('metadata', new Blob([JSON.stringify({})], { type: 'application/json' }));
+			// Not billed; a repeat only stores a second copy of the file.
+			const response = await http.send({ method: 'POST', url: `${base}/files`, headers: auth, body: form, kind: 'idempotentSubmit', signal });
+			if (!isOk(response)) throw replicateApiError(response, `upload ${file.fileName}`);
+			return parseReplicate(replicateFileSchema, response.json(), 'file').urls.get;
+		},
+
+		async fetchWebhookSecret(signal) {
+			const response = await http.send({ url: `${base}/webhooks/default/secret`, headers: auth, kind: 'read', signal });
+			if (!isOk(response)) throw replicateApiError(response, 'return the webhook signing secret');
+			return parseReplicate(replicateWebhookSecretSchema, response.json(), 'webhook secret').key;
+		},
+
+		async verifyWebhook(delivery: WebhookDelivery) {
+			verifyHmacDelivery(delivery, STANDARD_WEBHOOKS);
+			const body = parseJsonBody(delivery);
+			const parsed = replicatePredictionSchema.safeParse(body);
+			if (!parsed.success) throw new WebhookRejectedError(400, `Replicate webhook body is not a prediction: ${formatIssues(parsed.error)}`);
+			return replicateJob(parsed.data, body);
+		},
+
+		async testCredentials(signal) {
+			const response = await http.send({ url: `${base}/account`, headers: auth, kind: 'read', signal });
+			if (!isOk(response)) throw replicateApiError(response, 'accept the API token');
+			parseReplicate(replicateAccountSchema, response.json(), 'account');
+		},
+	};
+	return client;
+}
+
+export const replicateAdapter: ProviderAdapter = {
+	id: PROVIDER,
+	displayName: 'Replicate',
+	capabilities: replicateCapabilities,
+	connect,
+};
+
+/** The same, typed with Replicate's extra submit option. */
+export const connectReplicate = connect;
+
+const KLING_MODELS: ReadonlySet<string> = new Set(Object.values(REPLICATE_MODELS));
+const isKlingModel = (model: string | undefined) => model !== undefined && KLING_MODELS.has(model);
+
+/** The `id` of an answer that may not have the expected shape. */
+function idOf(raw: unknown): string | undefined {
+	const id = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).id : undefined;
+	return typeof id === 'string' && id ? id : undefined;
+}
+
+const isOk = (response: HttpResponse) => response.status >= 200 && response.status < 300;
+
+const isSet = (value: unknown) => value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
+
+function numberOrNull(value: unknown): number | null {
+	if (typeof value === 'number' && Number.isFinite(value)) return value;
+	if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+	return null;
+}
+
+function addSeconds(iso: string, seconds: number): string | null {
+	const time = Date.parse(iso);
+	return Number.isNaN(time) ? null : new Date(time + seconds * 1000).toISOString();
+}
+
+/** `next` carries the real host; keep its cursor but send it to the configured base (proxy, emulator). */
+function rebase(next: string, base: string): string {
+	try {
+		const parsed = new URL(next, base);
+		return `${base}/predictions${parsed.search}`;
+	} catch {
+		return next;
+	}
+}
