@@ -1,0 +1,281 @@
+/**
+ * WaveSpeed (api.wavespeed.ai) under `/wavespeed`: Kling v2.6 pro and std submits, create voice,
+ * result, history list, binary upload, webhook secret and balance. Every answer is the envelope
+ * `{code, message, data}`; `code != 200` is an error (the HTTP status says the same).
+ * Webhooks: the bare prediction, `webhook-signature: v3,<hex HMAC>` keyed with the secret text.
+ */
+import { checkStaticKey } from '../auth';
+import type { EmulatorCore, ProviderModule, RequestContext, Route } from '../context';
+import { WRONG_SECRETS } from '../credentials';
+import { uploadUrl } from '../files';
+import { isObject, readJson, readMultipart, sendJson } from '../respond';
+import { newMessageId, unixSeconds, wavespeedHeaders } from '../signing';
+import { isTerminal } from '../store';
+import type { EmulatedJob, JobState, Operation } from '../types';
+import { check, type Schema } from '../validate';
+import { shapeDelivery, type WebhookMessage } from '../webhooks';
+import { jobFaults, randomId, submitGate } from './shared';
+
+const PREFIX = '/wavespeed';
+
+const STATUS: Record<JobState, string> = {
+	queued: 'created',
+	running: 'processing',
+	succeeded: 'completed',
+	failed: 'failed',
+	canceled: 'cancelled',
+};
+
+const t2v: Schema = {
+	prompt: { type: 'string', required: true },
+	negative_prompt: { type: 'string' },
+	cfg_scale: { type: 'number', min: 0, max: 1 },
+	sound: { type: 'boolean' },
+	aspect_ratio: { type: 'string', oneOf: ['1:1', '9:16', '16:9'] },
+	duration: { type: 'integer', oneOf: [5, 10] },
+};
+const i2v: Schema = {
+	image: { type: 'string', required: true },
+	prompt: { type: 'string', required: true },
+	sound: { type: 'boolean' },
+	duration: { type: 'integer', oneOf: [5, 10] },
+	negative_prompt: { type: 'string' },
+	cfg_scale: { type: 'number', min: 0, max: 1 },
+	/** UNCONFIRMED: item shape; Kling's own `[{voice_id}]` is assumed. */
+	voice_list: { type: 'objectArray', maxItems: 2 },
+	/** UNCONFIRMED. */
+	end_image: { type: 'string' },
+};
+/** UNCONFIRMED beyond `image` and `video`. */
+const motionControl: Schema = {
+	image: { type: 'string', required: true },
+	video: { type: 'string', required: true },
+	character_orientation: { type: 'string', oneOf: ['image', 'video'] },
+	keep_original_sound: { type: 'boolean' },
+	prompt: { type: 'string' },
+};
+const createVoice: Schema = { voice_url: { type: 'string', required: true } };
+
+const MODELS: Record<string, { operation: Operation; quality: 'std' | 'pro'; schema: Schema }> = {};
+for (const [tier, quality] of [['pro', 'pro'], ['std', 'std']] as const) {
+	MODELS[`kwaivgi/kling-v2.6-${tier}/text-to-video`] = { operation: 'textToVideo', quality, schema: t2v };
+	MODELS[`kwaivgi/kling-v2.6-${tier}/image-to-video`] = { operation: 'imageToVideo', quality, schema: i2v };
+	MODELS[`kwaivgi/kling-v2.6-${tier}/motion-control`] = { operation: 'motionControl', quality, schema: motionControl };
+}
+MODELS['kwaivgi/kling-v2.6/create-voice'] = { operation: 'createVoice', quality: 'pro', schema: createVoice };
+
+const envelope = (ctx: RequestContext, code: number, message: string, data: unknown) =>
+	sendJson(ctx, code === 200 ? 200 : code, { code, message, data });
+
+const ok = (ctx: RequestContext, data: unknown) => envelope(ctx, 200, 'success', data);
+
+export function prediction(job: EmulatedJob, core: EmulatorCore): Record<string, unknown> {
+	const inferenceMs =
+		job.startedAt && job.completedAt ? job.completedAt.getTime() - job.startedAt.getTime() : 0;
+	let outputs: string[] = [];
+	if (job.state === 'succeeded') {
+		// UNCONFIRMED: create-voice is assumed to return the voice id as its one output.
+		outputs = [job.operation === 'createVoice' ? job.voiceId! : job.outputUrl!];
+	}
+	let nsfw: boolean[] = [];
+	if (job.state === 'succeeded') nsfw = [false];
+	else if (job.state === 'failed' && job.failure?.contentPolicy) nsfw = [true];
+	let error = '';
+	if (job.state === 'failed') {
+		error = job.failure?.contentPolicy ? 'The generated content was flagged as NSFW by the safety checker.' : (job.failure?.message ?? 'failed');
+	}
+	return {
+		id: job.id,
+		model: job.model,
+		outputs,
+		urls: { get: `${core.url}${PREFIX}/api/v3/predictions/${job.id}/result` },
+		has_nsfw_contents: nsfw,
+		status: STATUS[job.state],
+		created_at: job.createdAt.toISOString(),
+		error,
+		executionTime: inferenceMs,
+		timings: { inference: inferenceMs },
+	};
+}
+
+async function submit(ctx: RequestContext, model: string): Promise<void> {
+	const spec = MODELS[model];
+	if (!spec) return envelope(ctx, 404, `model ${model} not found`, null);
+	const body = await readJson(ctx);
+	if (!body.ok || !isObject(body.value)) return envelope(ctx, 400, body.ok ? 'request body must be a JSON object' : body.message, null);
+	const input = body.value;
+	const issues = check(input, spec.schema);
+	if (issues.length > 0) return envelope(ctx, 400, issues.map((issue) => issue.message).join('; '), null);
+	if (!submitGate(ctx, wavespeed)) return;
+	const job = ctx.core.store.create({
+		provider: 'wavespeed',
+		id: randomId('wavespeed'),
+		model,
+		kind: model,
+		operation: spec.operation,
+		input,
+		withAudio:
+			spec.operation === 'motionControl'
+				? input.keep_original_sound !== false
+				: spec.operation !== 'createVoice' && input.sound !== false,
+		durationSeconds: input.duration === 10 ? 10 : 5,
+		quality: spec.quality,
+		webhookUrl: ctx.url.searchParams.get('webhook'),
+		webhookEvents: null,
+		externalTaskId: null,
+		faults: jobFaults(ctx.core, 'wavespeed'),
+	});
+	ctx.record.jobId = job.id;
+	// Sync mode holds the submit until the prediction ends (or the client leaves).
+	if (input.enable_sync_mode === true) await ctx.core.store.waitForChange(job, 10 * 60 * 1000, ctx.signal, true);
+	ok(ctx, prediction(job, ctx.core));
+}
+
+/** History: newest first, last 7 days, `page_size` 1..100. */
+async function list(ctx: RequestContext): Promise<void> {
+	const body = await readJson(ctx);
+	const query = body.ok && isObject(body.value) ? body.value : {};
+	const page = query.page ?? 1;
+	const pageSize = query.page_size ?? 100;
+	if (!Number.isInteger(page) || (page as number) < 1) return envelope(ctx, 400, 'page must be an integer >= 1', null);
+	if (!Number.isInteger(pageSize) || (pageSize as number) < 1 || (pageSize as number) > 100) {
+		return envelope(ctx, 400, 'page_size must be an integer between 1 and 100', null);
+	}
+	const after = Math.max(Date.parse(String(query.created_after ?? '')) || 0, Date.now() - 7 * 24 * 3600 * 1000);
+	const before = Date.parse(String(query.created_before ?? '')) || Number.POSITIVE_INFINITY;
+	const items = ctx.core.store
+		.list('wavespeed')
+		.filter((job) => query.model === undefined || query.model === null || job.model === query.model)
+		.filter((job) => query.status === undefined || query.status === null || STATUS[job.state] === query.status)
+		.filter((job) => job.createdAt.getTime() >= after && job.createdAt.getTime() <= before);
+	const start = ((page as number) - 1) * (pageSize as number);
+	ok(ctx, {
+		page,
+		total: items.length,
+		items: items.slice(start, start + (pageSize as number)).map((job) => prediction(job, ctx.core)),
+	});
+}
+
+async function upload(ctx: RequestContext): Promise<void> {
+	const form = await readMultipart(ctx);
+	const part = form?.files.find((p) => p.name === 'file');
+	if (!part) return envelope(ctx, 400, 'multipart field `file` is required', null);
+	const file = ctx.core.uploads.add({
+		provider: 'wavespeed',
+		fileName: part.fileName,
+		contentType: part.contentType,
+		bytes: part.bytes,
+		metadata: {},
+	});
+	ok(ctx, {
+		type: part.contentType.split('/')[0] || 'file',
+		download_url: uploadUrl(ctx.core, file),
+		filename: file.fileName,
+		size: part.bytes.length,
+	});
+}
+
+/**
+ * The ticket upload newer SDKs use (wavespeed-javascript 0.3): JSON `{filename, size,
+ * content_type}` → `{download_url, upload: {url, method: 'PUT', headers}}`, then a PUT of the bytes.
+ */
+async function uploadTicket(ctx: RequestContext): Promise<void> {
+	const body = await readJson(ctx);
+	const ticket = body.ok && isObject(body.value) ? body.value : null;
+	if (!ticket || typeof ticket.filename !== 'string' || ticket.filename === '') return envelope(ctx, 400, 'filename is required', null);
+	const contentType = typeof ticket.content_type === 'string' ? ticket.content_type : 'application/octet-stream';
+	const file = ctx.core.uploads.add({
+		provider: 'wavespeed',
+		fileName: ticket.filename,
+		contentType,
+		bytes: null,
+		metadata: {},
+		withToken: true,
+	});
+	const downloadUrl = uploadUrl(ctx.core, file);
+	ok(ctx, {
+		type: contentType.split('/')[0] || 'file',
+		download_url: downloadUrl,
+		filename: file.fileName,
+		size: ticket.size ?? null,
+		upload: { url: `${downloadUrl}?token=${file.uploadToken}`, method: 'PUT', headers: { 'Content-Type': contentType } },
+	});
+}
+
+const resultRoute = (pattern: RegExp): Route => ({
+	method: 'GET',
+	pattern,
+	name: 'status',
+	handle(ctx, [, id]) {
+		ctx.record.jobId = id;
+		const job = ctx.core.store.get('wavespeed', id);
+		if (!job) return envelope(ctx, 404, 'prediction not found', null);
+		ok(ctx, prediction(job, ctx.core));
+	},
+});
+
+const routes: readonly Route[] = [
+	resultRoute(/^\/api\/v3\/predictions\/([^/]+)\/result$/),
+	// Some WaveSpeed docs poll the bare prediction URL; both answer the same.
+	resultRoute(/^\/api\/v3\/predictions\/([^/]+)$/),
+	{ method: 'POST', pattern: /^\/api\/v3\/predictions$/, name: 'list', handle: list },
+	{ method: 'POST', pattern: /^\/api\/v3\/media\/upload\/binary$/, name: 'upload', handle: upload },
+	{ method: 'POST', pattern: /^\/api\/v3\/media\/uploads$/, name: 'upload', handle: uploadTicket },
+	{
+		method: 'GET',
+		pattern: /^\/api\/v3\/webhook\/secret$/,
+		name: 'secret',
+		handle: (ctx) => ok(ctx, { secret: ctx.core.credentials.wavespeedWebhookSecret }),
+	},
+	{ method: 'GET', pattern: /^\/api\/v3\/balance$/, name: 'balance', handle: (ctx) => ok(ctx, { balance: 100 }) },
+	{
+		method: 'POST',
+		pattern: /^\/api\/v3\/(kwaivgi\/[^/]+\/[^/]+)$/,
+		name: 'submit',
+		handle: (ctx, [, model]) => submit(ctx, model),
+	},
+];
+
+const sign = (core: EmulatorCore, body: string, messageId: string, secret?: string, offsetSeconds = 0) =>
+	wavespeedHeaders(secret ?? core.credentials.wavespeedWebhookSecret, {
+		messageId,
+		timestamp: unixSeconds() + offsetSeconds,
+		body,
+	});
+
+export const wavespeed: ProviderModule = {
+	provider: 'wavespeed',
+	mounts: [{ prefix: PREFIX, routes }],
+	authenticate(ctx) {
+		const result = checkStaticKey(ctx.req, 'Bearer', ctx.core.credentials.wavespeedKey);
+		if (result === 'ok') return true;
+		envelope(ctx, 401, result === 'missing' ? 'Unauthorized: missing API key' : 'Unauthorized: invalid API key', null);
+		return false;
+	},
+	errors: {
+		throttled(ctx, seconds, reason) {
+			const message = reason === 'concurrency' ? 'Too many concurrent tasks for your account level' : 'Too many requests';
+			sendJson(ctx, 429, { code: 429, message, data: null }, { 'retry-after': seconds });
+		},
+		serverError: (ctx, status) => envelope(ctx, status, 'Internal Server Error', null),
+		notFound: (ctx) => envelope(ctx, 404, 'Not Found', null),
+	},
+	webhooksFor({ job, to }, core) {
+		if (!job.webhookUrl || !isTerminal(to)) return [];
+		const message: WebhookMessage = {
+			provider: 'wavespeed',
+			jobId: job.id,
+			event: STATUS[to],
+			url: job.webhookUrl,
+			messageId: newMessageId(),
+			body: JSON.stringify(prediction(job, core)),
+			sign: (body, id) => sign(core, body, id),
+		};
+		return job.faults.duplicateWebhook ? [message, message] : [message];
+	},
+	signedDelivery(job, core, options) {
+		const body = JSON.stringify(prediction(job, core));
+		const secret = options.wrongSecret ? WRONG_SECRETS.wavespeedWebhookSecret : undefined;
+		return shapeDelivery(sign(core, body, newMessageId(), secret, options.timestampOffsetSeconds), body, options);
+	},
+};

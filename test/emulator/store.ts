@@ -1,0 +1,236 @@
+/**
+ * Jobs and their lifecycle: queued → running → succeeded | failed | canceled, on timers taken
+ * from the config at submit. Every state change is an event: webhooks, `Prefer: wait` and the
+ * fal status stream all listen here instead of polling.
+ */
+import { EventEmitter } from 'node:events';
+import { TERMINAL_STATES, type EmulatedJob, type EmulatorConfig, type JobState, type ProviderName } from './types';
+
+export interface JobChange {
+	job: EmulatedJob;
+	from: JobState | null;
+	to: JobState;
+}
+
+export type NewJob = Pick<
+	EmulatedJob,
+	| 'provider'
+	| 'id'
+	| 'model'
+	| 'operation'
+	| 'kind'
+	| 'input'
+	| 'withAudio'
+	| 'durationSeconds'
+	| 'webhookUrl'
+	| 'webhookEvents'
+	| 'externalTaskId'
+	| 'faults'
+	| 'quality'
+> & {
+	/** Input the provider accepts at submit but rejects once it runs (fal validates in the runner). */
+	runtimeFailure?: EmulatedJob['failure'];
+};
+
+export const isTerminal = (state: JobState) => TERMINAL_STATES.includes(state);
+
+const CHANGE = 'change';
+
+export class JobStore {
+	private readonly jobs = new Map<string, EmulatedJob>();
+	private readonly timers = new Map<string, NodeJS.Timeout>();
+	private readonly runtimeFailures = new Map<string, EmulatedJob['failure']>();
+	private readonly events = new EventEmitter();
+	private seq = 0;
+
+	/**
+	 * @param config read at each submit, so `configure()` applies to the next job.
+	 * @param outputUrl where a finished job's video is served.
+	 * @param queuesForSlot providers that hold jobs queued past the limit instead of rejecting
+	 *   the submit (fal "never rejects for concurrency").
+	 */
+	constructor(
+		private readonly config: () => EmulatorConfig,
+		private readonly outputUrl: (job: EmulatedJob) => string,
+		private readonly queuesForSlot: readonly ProviderName[],
+	) {
+		this.events.setMaxListeners(0);
+	}
+
+	create(init: NewJob): EmulatedJob {
+		const { runtimeFailure, ...fields } = init;
+		const job: EmulatedJob = {
+			...fields,
+			state: 'queued',
+			seq: ++this.seq,
+			createdAt: new Date(),
+			startedAt: null,
+			completedAt: null,
+			failure: null,
+			outputUrl: null,
+			voiceId: null,
+			logs: [],
+		};
+		this.jobs.set(key(job.provider, job.id), job);
+		if (runtimeFailure) this.runtimeFailures.set(key(job.provider, job.id), runtimeFailure);
+		this.emit(job, null);
+		const { queuedMs } = this.config();
+		this.schedule(job, queuedMs, () => this.tryStart(job));
+		return job;
+	}
+
+	get(provider: ProviderName, id: string): EmulatedJob | undefined {
+		return this.jobs.get(key(provider, id));
+	}
+
+	/** Newest first, as every provider lists. */
+	list(provider?: ProviderName): EmulatedJob[] {
+		return [...this.jobs.values()]
+			.filter((job) => provider === undefined || job.provider === provider)
+			.sort((a, b) => b.seq - a.seq);
+	}
+
+	/** Unfinished jobs of a provider, for the concurrency limit. */
+	activeCount(provider: ProviderName): number {
+		return this.list(provider).filter((job) => !isTerminal(job.state)).length;
+	}
+
+	/** How many jobs of the same provider wait ahead of this one (fal `queue_position`). */
+	queuePosition(job: EmulatedJob): number {
+		return this.list(job.provider).filter((other) => other.state === 'queued' && other.seq < job.seq).length;
+	}
+
+	cancel(job: EmulatedJob): boolean {
+		if (isTerminal(job.state)) return false;
+		this.clearTimer(job);
+		this.transition(job, 'canceled');
+		return true;
+	}
+
+	/** Ends a job now (a stuck one included), as a test asks. */
+	finish(job: EmulatedJob, outcome: 'succeeded' | 'failed' = 'succeeded'): void {
+		if (isTerminal(job.state)) return;
+		this.clearTimer(job);
+		if (job.state === 'queued') this.start(job, false);
+		// Input the runner rejects fails as it starts, whatever the test asked for.
+		if (isTerminal(job.state)) return;
+		if (outcome === 'succeeded') this.succeed(job);
+		else this.fail(job, { message: 'The job was failed by the test.', contentPolicy: job.faults.contentPolicy });
+	}
+
+	onChange(listener: (change: JobChange) => void): () => void {
+		this.events.on(CHANGE, listener);
+		return () => this.events.off(CHANGE, listener);
+	}
+
+	/**
+	 * Resolves when the job changes state (or is already terminal) or after `timeoutMs`; never
+	 * rejects. `signal` ends the wait early (the client went away).
+	 */
+	waitForChange(job: EmulatedJob, timeoutMs: number, signal?: AbortSignal, terminalOnly = false): Promise<void> {
+		if (isTerminal(job.state)) return Promise.resolve();
+		return new Promise((resolve) => {
+			const done = () => {
+				clearTimeout(timer);
+				off();
+				signal?.removeEventListener('abort', done);
+				resolve();
+			};
+			const timer = setTimeout(done, timeoutMs);
+			const off = this.onChange((change) => {
+				if (change.job === job && (!terminalOnly || isTerminal(change.to))) done();
+			});
+			signal?.addEventListener('abort', done);
+		});
+	}
+
+	reset(): void {
+		for (const timer of this.timers.values()) clearTimeout(timer);
+		this.timers.clear();
+		this.jobs.clear();
+		this.runtimeFailures.clear();
+	}
+
+	private tryStart(job: EmulatedJob): void {
+		const limit = this.config().concurrencyLimit;
+		if (this.queuesForSlot.includes(job.provider) && limit !== null) {
+			const running = this.list(job.provider).filter((other) => other.state === 'running').length;
+			// Stays queued; `startWaiting` picks it up when a slot frees.
+			if (running >= limit) return;
+		}
+		this.start(job, true);
+	}
+
+	private start(job: EmulatedJob, scheduleEnd: boolean): void {
+		job.startedAt = new Date();
+		job.logs.push({ message: 'Starting generation', at: job.startedAt });
+		this.transition(job, 'running');
+		const runtimeFailure = this.runtimeFailures.get(key(job.provider, job.id));
+		if (runtimeFailure) {
+			this.fail(job, runtimeFailure);
+			return;
+		}
+		if (!scheduleEnd || job.faults.stuck) return;
+		this.schedule(job, this.config().runningMs, () => {
+			if (job.faults.contentPolicy) {
+				this.fail(job, { message: 'The output was flagged by the content checker.', contentPolicy: true });
+			} else {
+				this.succeed(job);
+			}
+		});
+	}
+
+	private succeed(job: EmulatedJob): void {
+		job.logs.push({ message: 'Generation finished', at: new Date() });
+		if (job.operation === 'createVoice') job.voiceId = `voice_${job.id}`;
+		else job.outputUrl = this.outputUrl(job);
+		this.transition(job, 'succeeded');
+	}
+
+	private fail(job: EmulatedJob, failure: NonNullable<EmulatedJob['failure']>): void {
+		job.failure = failure;
+		job.logs.push({ message: `Generation failed: ${failure.message}`, at: new Date() });
+		this.transition(job, 'failed');
+	}
+
+	private transition(job: EmulatedJob, to: JobState): void {
+		const from = job.state;
+		job.state = to;
+		if (isTerminal(to)) {
+			job.completedAt = new Date();
+			this.clearTimer(job);
+		}
+		this.emit(job, from);
+		if (from === 'running' || isTerminal(to)) this.startWaiting(job.provider);
+	}
+
+	private startWaiting(provider: ProviderName): void {
+		if (!this.queuesForSlot.includes(provider)) return;
+		for (const waiting of this.list(provider).reverse()) {
+			// Only jobs whose queued time has passed (no timer left) are waiting for a slot.
+			if (waiting.state === 'queued' && !this.timers.has(key(provider, waiting.id))) this.tryStart(waiting);
+		}
+	}
+
+	private emit(job: EmulatedJob, from: JobState | null): void {
+		this.events.emit(CHANGE, { job, from, to: job.state } satisfies JobChange);
+	}
+
+	private schedule(job: EmulatedJob, ms: number, action: () => void): void {
+		this.clearTimer(job);
+		const timer = setTimeout(() => {
+			this.timers.delete(key(job.provider, job.id));
+			action();
+		}, ms);
+		timer.unref();
+		this.timers.set(key(job.provider, job.id), timer);
+	}
+
+	private clearTimer(job: EmulatedJob): void {
+		const timer = this.timers.get(key(job.provider, job.id));
+		if (timer) clearTimeout(timer);
+		this.timers.delete(key(job.provider, job.id));
+	}
+}
+
+const key = (provider: ProviderName, id: string) => `${provider}:${id}`;

@@ -1,0 +1,90 @@
+/**
+ * Helpers for the emulator's own tests: auth headers per provider, a Kling JWT signed here
+ * (not with the package's signer, which the emulator is meant to check), polling, and a local
+ * webhook receiver.
+ */
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { EMULATOR_CREDENTIALS as C } from './index';
+
+export const replicateAuth = { authorization: `Bearer ${C.replicateToken}`, 'content-type': 'application/json' };
+export const falAuth = { authorization: `Key ${C.falKey}`, 'content-type': 'application/json' };
+export const wavespeedAuth = { authorization: `Bearer ${C.wavespeedKey}`, 'content-type': 'application/json' };
+
+export function klingJwt(
+	options: { secret?: string; issuer?: string; expOffset?: number; nbfOffset?: number } = {},
+): string {
+	const now = Math.floor(Date.now() / 1000);
+	const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+	const header = encode({ alg: 'HS256', typ: 'JWT' });
+	const payload = encode({
+		iss: options.issuer ?? C.klingAccessKey,
+		exp: now + (options.expOffset ?? 1800),
+		nbf: now + (options.nbfOffset ?? -5),
+	});
+	const signature = createHmac('sha256', options.secret ?? C.klingSecretKey).update(`${header}.${payload}`).digest('base64url');
+	return `${header}.${payload}.${signature}`;
+}
+
+export const klingAuth = (token = klingJwt()) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
+
+export async function postJson(url: string, headers: Record<string, string>, body: unknown, extra: RequestInit = {}) {
+	const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), ...extra });
+	return { status: response.status, headers: response.headers, body: (await response.json()) as any };
+}
+
+export async function getJson(url: string, headers: Record<string, string> = {}) {
+	const response = await fetch(url, { headers });
+	return { status: response.status, headers: response.headers, body: (await response.json()) as any };
+}
+
+/** Polls until `check` returns a value other than undefined, or fails after `timeoutMs`. */
+export async function until<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000, everyMs = 25): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await check();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error('condition not met in time');
+		await new Promise((resolve) => setTimeout(resolve, everyMs));
+	}
+}
+
+export async function download(url: string, headers: Record<string, string> = {}) {
+	const response = await fetch(url, { headers });
+	return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
+}
+
+export const fixtureSize = (withAudio: boolean) =>
+	readFileSync(join(__dirname, '..', 'fixtures', 'media', withAudio ? 'video-with-audio.mp4' : 'video-silent.mp4')).length;
+
+export const isMp4 = (bytes: Buffer) => bytes.subarray(4, 8).toString('latin1') === 'ftyp';
+
+export interface ReceivedWebhook {
+	url: string;
+	headers: IncomingHttpHeaders;
+	body: string;
+}
+
+/** A local webhook endpoint; answers each delivery with the next status of `statuses` (then 200). */
+export async function startReceiver(statuses: number[] = []) {
+	const received: ReceivedWebhook[] = [];
+	const server: Server = createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => chunks.push(chunk));
+		req.on('end', () => {
+			received.push({ url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+			res.writeHead(statuses.shift() ?? 200);
+			res.end();
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return {
+		url: `http://127.0.0.1:${port}`,
+		received,
+		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+	};
+}
