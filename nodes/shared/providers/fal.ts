@@ -1,0 +1,741 @@
+/**
+ * fal.ai adapter for Kling v2.6: queue submit, status / result / cancel on the app id, the
+ * status SSE stream as long-poll, ED25519-signed webhooks, fal CDN uploads and the platform
+ * request list. Only this file knows fal's URLs, field names, states and error shapes.
+ */
+import type { HttpClient, HttpResponse } from '../http';
+import { ProviderApiError, WebhookRejectedError } from '../errors';
+import {
+	DEFAULTS,
+	GENERATION_OPERATIONS,
+	type GenerationOperation,
+	type Job,
+	type JobError,
+	type JobRef,
+	type JobStatus,
+	type VideoRequest,
+} from '../job';
+import { estimateCostUsd } from '../pricing';
+import { parseJsonBody } from '../webhooks/common';
+import { jwksCacheFor, verifyFalDelivery } from '../webhooks/ed25519';
+import {
+	describeIssues,
+	falErrorBodySchema,
+	falListSchema,
+	falResultSchema,
+	falStatusSchema,
+	falSubmitSchema,
+	falUploadInitiateSchema,
+	falWebhookSchema,
+	parseFalAnswer,
+	type FalErrorDetail,
+	type FalListItem,
+	type FalQueueState,
+	type FalResult,
+	type FalStatusAnswer,
+} from './falSchemas';
+import type {
+	Capabilities,
+	ListOptions,
+	ProviderAdapter,
+	ProviderClient,
+	ProviderCredentials,
+	RequestField,
+	SubmitOptions,
+	UploadableFile,
+	WebhookDelivery,
+} from './types';
+
+// ---------------------------------------------------------------------------------------------
+// Mapping tables: the one place to change when fal changes (or a guess below proves wrong).
+// ---------------------------------------------------------------------------------------------
+
+/** fal's real hosts, and the path prefix each has under a credential's `baseUrl` root. */
+export const FAL_HOSTS = {
+	queue: { real: 'https://queue.fal.run', underRoot: '/fal-queue' },
+	api: { real: 'https://api.fal.ai', underRoot: '/fal-api' },
+	rest: { real: 'https://rest.fal.ai', underRoot: '/fal-rest' },
+	jwks: { real: 'https://rest.alpha.fal.ai/.well-known/jwks.json', underRoot: '/fal-rest/.well-known/jwks.json' },
+} as const;
+
+/** Status, result and cancel use only the first two path segments of an endpoint id. */
+export const FAL_APP_ID = 'fal-ai/kling-video';
+
+/** Operation (and tier) → endpoint id. */
+export const FAL_ENDPOINTS = {
+	textToVideo: 'fal-ai/kling-video/v2.6/pro/text-to-video',
+	imageToVideo: 'fal-ai/kling-video/v2.6/pro/image-to-video',
+	motionControl: {
+		pro: 'fal-ai/kling-video/v2.6/pro/motion-control',
+		std: 'fal-ai/kling-video/v2.6/standard/motion-control',
+	},
+	createVoice: 'fal-ai/kling-video/create-voice',
+} as const;
+
+/** Unified field → fal input field. */
+export const FAL_FIELDS = {
+	prompt: 'prompt',
+	negativePrompt: 'negative_prompt',
+	duration: 'duration',
+	aspectRatio: 'aspect_ratio',
+	cfgScale: 'cfg_scale',
+	generateAudio: 'generate_audio',
+	startImage: 'start_image_url',
+	endImage: 'end_image_url',
+	voiceIds: 'voice_ids',
+	image: 'image_url',
+	video: 'video_url',
+	characterOrientation: 'character_orientation',
+	keepOriginalSound: 'keep_original_sound',
+	voiceUrl: 'voice_url',
+} as const satisfies Partial<Record<RequestField, string>>;
+
+/** fal queue state → unified state. COMPLETED is only `succeeded` once the result GET answers 200. */
+export const FAL_STATES: Record<FalQueueState, JobStatus> = {
+	IN_QUEUE: 'queued',
+	IN_PROGRESS: 'running',
+	COMPLETED: 'succeeded',
+};
+
+/** Requests per page of the platform list (its maximum). */
+export const FAL_LIST_PAGE_SIZE = 100;
+
+/** fal error `type` values and words that mean a content-policy refusal. */
+const CONTENT_POLICY_TYPES = new Set(['content_policy_violation']);
+const CONTENT_POLICY_WORDS = /content[ _-]?polic|nsfw|safety|moderation|inappropriate/i;
+// UNCONFIRMED: how a result GET of a cancelled request answers; a body mentioning "cancel" is read as canceled.
+const CANCELED_WORDS = /cancel/i;
+
+/** CDN outputs are kept at least 7 days (`X-Fal-Object-Lifecycle-Preference` can change it). */
+const OUTPUT_RETENTION_SECONDS = 7 * 24 * 60 * 60;
+
+/** Endpoint id → operation, for lists and webhooks that only name the endpoint. */
+export function falOperationOfEndpoint(endpointId: string | null | undefined): GenerationOperation | null {
+	switch (endpointId) {
+		case FAL_ENDPOINTS.textToVideo:
+			return 'textToVideo';
+		case FAL_ENDPOINTS.imageToVideo:
+			return 'imageToVideo';
+		case FAL_ENDPOINTS.motionControl.pro:
+		case FAL_ENDPOINTS.motionControl.std:
+			return 'motionControl';
+		case FAL_ENDPOINTS.createVoice:
+			return 'createVoice';
+		default:
+			return null;
+	}
+}
+
+export function falEndpointOf(request: VideoRequest): string {
+	if (request.operation === 'motionControl') return FAL_ENDPOINTS.motionControl[request.quality];
+	return FAL_ENDPOINTS[request.operation];
+}
+
+function endpointsOf(operation: GenerationOperation): string[] {
+	if (operation === 'motionControl') return [FAL_ENDPOINTS.motionControl.pro, FAL_ENDPOINTS.motionControl.std];
+	return [FAL_ENDPOINTS[operation]];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Capabilities
+// ---------------------------------------------------------------------------------------------
+
+export const falCapabilities: Capabilities = {
+	operations: {
+		textToVideo: ['prompt', 'negativePrompt', 'duration', 'aspectRatio', 'cfgScale', 'generateAudio'],
+		// No aspect_ratio (the start image decides) and no cfg_scale on fal's image-to-video.
+		imageToVideo: ['prompt', 'negativePrompt', 'duration', 'generateAudio', 'startImage', 'endImage', 'voiceIds'],
+		// `quality` picks the pro or the standard endpoint.
+		motionControl: ['prompt', 'image', 'video', 'characterOrientation', 'keepOriginalSound', 'quality'],
+		createVoice: ['voiceUrl'],
+	},
+	// UNCONFIRMED: fal publishes no prompt limit; Kling's own 2500 characters is what reaches the model.
+	promptMaxLength: 2500,
+	defaultNegativePrompt: DEFAULTS.negativePrompt,
+	longPoll: 'statusStream',
+	webhookScheme: 'ed25519Jwks',
+	outputRetentionSeconds: OUTPUT_RETENTION_SECONDS,
+	idempotentSubmit: false,
+	crossFieldRules: [
+		{
+			// UNCONFIRMED: fal documents no such rule; it forwards voice_ids to Kling, whose API needs sound on for voices.
+			check: (request) =>
+				request.operation === 'imageToVideo' && (request.voiceIds?.length ?? 0) > 0 && !request.generateAudio
+					? 'Voices (voiceIds) need Generate Audio turned on'
+					: null,
+		},
+	],
+};
+
+// ---------------------------------------------------------------------------------------------
+// Pure mappings (exported for unit tests)
+// ---------------------------------------------------------------------------------------------
+
+/** The fal input of a unified request. Optional fields left unset keep fal's own defaults. */
+export function toFalInput(request: VideoRequest): Record<string, unknown> {
+	const input: Record<string, unknown> = {};
+	const put = (field: keyof typeof FAL_FIELDS, value: unknown) => {
+		if (value !== undefined) input[FAL_FIELDS[field]] = value;
+	};
+	switch (request.operation) {
+		case 'textToVideo':
+			put('prompt', request.prompt);
+			put('negativePrompt', request.negativePrompt);
+			put('duration', String(request.duration));
+			put('aspectRatio', request.aspectRatio);
+			put('cfgScale', request.cfgScale);
+			put('generateAudio', request.generateAudio);
+			break;
+		case 'imageToVideo':
+			put('prompt', request.prompt);
+			put('negativePrompt', request.negativePrompt);
+			put('duration', String(request.duration));
+			put('generateAudio', request.generateAudio);
+			put('startImage', request.startImage);
+			put('endImage', request.endImage);
+			put('voiceIds', request.voiceIds?.length ? request.voiceIds : undefined);
+			break;
+		case 'motionControl':
+			put('prompt', request.prompt);
+			put('image', request.image);
+			put('video', request.video);
+			put('characterOrientation', request.characterOrientation);
+			put('keepOriginalSound', request.keepOriginalSound);
+			break;
+		case 'createVoice':
+			put('voiceUrl', request.voiceUrl);
+			break;
+	}
+	return input;
+}
+
+/** Problems that must stop a request before it is billed: fields fal lacks, prompt length, cross-field rules. */
+export function falRequestProblems(request: VideoRequest, capabilities: Capabilities = falCapabilities): string[] {
+	const allowed: readonly string[] | undefined = capabilities.operations[request.operation];
+	if (!allowed) return [`fal does not offer ${request.operation}`];
+	const problems = Object.entries(request)
+		.filter(([field, value]) => field !== 'operation' && value !== undefined && !allowed.includes(field))
+		.map(([field]) => `${field} is not supported by fal for ${request.operation}`);
+	if ('prompt' in request && request.prompt && request.prompt.length > capabilities.promptMaxLength) {
+		problems.push(`prompt has ${request.prompt.length} characters; fal accepts at most ${capabilities.promptMaxLength}`);
+	}
+	for (const rule of capabilities.crossFieldRules ?? []) {
+		const problem = rule.check(request);
+		if (problem) problems.push(problem);
+	}
+	return problems;
+}
+
+/** `loc: msg` for each 422 detail, fal's own words. */
+export function describeFalDetail(detail: string | readonly FalErrorDetail[] | undefined): string | undefined {
+	if (detail === undefined) return undefined;
+	if (typeof detail === 'string') return detail;
+	const parts = detail.map((entry) => {
+		// `body` is FastAPI's prefix for "in the request body"; the field name is what a user recognises.
+		const loc = (entry.loc ?? []).filter((part, index) => !(index === 0 && part === 'body')).join('.');
+		return loc ? `${loc}: ${entry.msg}` : entry.msg;
+	});
+	return parts.length > 0 ? parts.join('; ') : undefined;
+}
+
+interface FalFailure {
+	message: string;
+	kind: JobError['kind'];
+	code: string | undefined;
+}
+
+/** Reads any fal error body (422 detail list or string, infra `error_type`, plain text). */
+export function readFalError(body: unknown, text: string, httpStatus: number | null): FalFailure {
+	const parsed = falErrorBodySchema.safeParse(body);
+	const data = parsed.success ? parsed.data : undefined;
+	const detailText = describeFalDetail(data?.detail);
+	const message =
+		detailText ?? data?.error ?? data?.message ?? (text.trim() ? text.trim().slice(0, 500) : `HTTP ${httpStatus ?? '?'}`);
+	const types = Array.isArray(data?.detail) ? data.detail.map((entry) => entry.type ?? '') : [];
+	const code = types.find((type) => type) ?? data?.error_type ?? undefined;
+	const contentPolicy =
+		types.some((type) => CONTENT_POLICY_TYPES.has(type)) ||
+		CONTENT_POLICY_TYPES.has(data?.error_type ?? '') ||
+		CONTENT_POLICY_WORDS.test(message);
+	// Without a status (webhooks), a located detail list is still a validation answer.
+	const validation = httpStatus === 422 || httpStatus === 400 || (httpStatus === null && types.length > 0);
+	const kind: JobError['kind'] = contentPolicy ? 'contentPolicy' : validation ? 'invalidInput' : 'provider';
+	return { message, kind, code };
+}
+
+/** The `ProviderApiError` of a non-2xx fal answer. The key is never part of it. */
+export function falHttpError(response: HttpResponse, what: string, jobRef?: JobRef): ProviderApiError {
+	const failure = readFalError(response.json(), response.text(), response.status);
+	const auth = response.status === 401 || response.status === 403;
+	const prefix = auth ? `fal rejected the API key for ${what}` : `fal ${what} failed`;
+	return new ProviderApiError({
+		provider: 'fal',
+		message: `${prefix} (HTTP ${response.status}): ${failure.message}`,
+		httpStatus: response.status,
+		code: failure.code ?? response.headers['x-fal-error-type'],
+		kind: failure.kind,
+		jobRef,
+		responseBody: response.json() ?? response.text(),
+	});
+}
+
+/** fal's own word that an error is final even on a retryable-looking status. */
+export function falIsFinal(response: HttpResponse): boolean {
+	if ([401, 403, 422].includes(response.status)) return true;
+	return response.headers['x-fal-retryable']?.toLowerCase() === 'false';
+}
+
+/** One server-sent event. */
+export interface SseEvent {
+	event: string;
+	data: string;
+}
+
+/** Server-sent events of a byte stream (the parts fal uses: `event:`, `data:`, comments, blank-line dispatch). */
+export async function* sseEvents(source: AsyncIterable<Buffer | string>): AsyncGenerator<SseEvent> {
+	let buffer = '';
+	let data: string[] = [];
+	let event = 'message';
+	const decoder = new TextDecoder('utf-8');
+	const lines = function* (final: boolean) {
+		for (;;) {
+			const match = /\r\n|\r|\n/.exec(buffer);
+			// A lone trailing \r may be the first half of \r\n: wait for the next chunk.
+			if (!match || (!final && match[0] === '\r' && match.index === buffer.length - 1)) return;
+			const line = buffer.slice(0, match.index);
+			buffer = buffer.slice(match.index + match[0].length);
+			yield line;
+		}
+	};
+	const take = (line: string): SseEvent | undefined => {
+		if (line === '') {
+			const dispatched = data.length > 0 ? { event, data: data.join('\n') } : undefined;
+			data = [];
+			event = 'message';
+			return dispatched;
+		}
+		if (line.startsWith(':')) return undefined;
+		const colon = line.indexOf(':');
+		const name = colon === -1 ? line : line.slice(0, colon);
+		const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+		if (name === 'data') data.push(value);
+		else if (name === 'event') event = value;
+		return undefined;
+	};
+	for await (const chunk of source) {
+		buffer += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+		for (const line of lines(false)) {
+			const dispatched = take(line);
+			if (dispatched) yield dispatched;
+		}
+	}
+	buffer += decoder.decode();
+	for (const line of lines(true)) {
+		const dispatched = take(line);
+		if (dispatched) yield dispatched;
+	}
+	if (buffer !== '') {
+		const dispatched = take(buffer) ?? take('');
+		if (dispatched) yield dispatched;
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Job construction
+// ---------------------------------------------------------------------------------------------
+
+/** What a request tells about its output before fal says anything. */
+function expectedOutput(request: VideoRequest | undefined): { durationSeconds: number | null; hasAudio: boolean | null } {
+	switch (request?.operation) {
+		case 'textToVideo':
+		case 'imageToVideo':
+			return { durationSeconds: request.duration, hasAudio: request.generateAudio };
+		case 'motionControl':
+			return { durationSeconds: null, hasAudio: request.keepOriginalSound };
+		default:
+			return { durationSeconds: null, hasAudio: null };
+	}
+}
+
+/** What a fal input (list `json_input`) tells about its output. */
+function expectedFromInput(
+	operation: GenerationOperation | null,
+	input: Record<string, unknown> | null | undefined,
+): { durationSeconds: number | null; hasAudio: boolean | null } {
+	if (!input || (operation !== 'textToVideo' && operation !== 'imageToVideo' && operation !== 'motionControl')) {
+		return { durationSeconds: null, hasAudio: null };
+	}
+	if (operation === 'motionControl') {
+		const keep = input[FAL_FIELDS.keepOriginalSound];
+		return { durationSeconds: null, hasAudio: typeof keep === 'boolean' ? keep : DEFAULTS.keepOriginalSound };
+	}
+	const duration = Number(input[FAL_FIELDS.duration] ?? DEFAULTS.duration);
+	const audio = input[FAL_FIELDS.generateAudio];
+	return {
+		durationSeconds: Number.isFinite(duration) ? duration : null,
+		hasAudio: typeof audio === 'boolean' ? audio : DEFAULTS.generateAudio,
+	};
+}
+
+interface JobParts {
+	ref: JobRef;
+	status: JobStatus;
+	raw: unknown;
+	result?: FalResult;
+	error?: JobError | null;
+	expected?: { durationSeconds: number | null; hasAudio: boolean | null };
+	createdAt?: string | null;
+	startedAt?: string | null;
+	completedAt?: string | null;
+	predictSeconds?: number | null;
+}
+
+export function falJob(parts: JobParts): Job {
+	const { ref, status } = parts;
+	const videoUrl = parts.result && 'video' in parts.result ? parts.result.video.url : null;
+	const voiceId = parts.result && 'voice_id' in parts.result ? parts.result.voice_id : null;
+	const expected = parts.expected ?? { durationSeconds: null, hasAudio: null };
+	const completedAt = parts.completedAt ?? null;
+	const expiresAt =
+		status === 'succeeded' && videoUrl && completedAt
+			? new Date(Date.parse(completedAt) + OUTPUT_RETENTION_SECONDS * 1000).toISOString()
+			: null;
+	return {
+		jobId: ref.jobId,
+		provider: 'fal',
+		operation: ref.operation,
+		status,
+		videoUrl,
+		voiceId,
+		expiresAt,
+		durationSeconds: expected.durationSeconds,
+		hasAudio: expected.hasAudio,
+		estimatedCostUsd: estimateCostUsd('fal', ref.operation, expected.durationSeconds, expected.hasAudio),
+		timings: {
+			createdAt: parts.createdAt ?? null,
+			startedAt: parts.startedAt ?? null,
+			completedAt,
+			predictSeconds: parts.predictSeconds ?? null,
+		},
+		error: parts.error ?? null,
+		ref,
+		raw: parts.raw,
+	};
+}
+
+/** How a finished request ended without output, from its error body and the error fields fal put beside it. */
+export function falEnding(
+	body: unknown,
+	text: string,
+	httpStatus: number | null,
+	reported: { error?: string | null; errorType?: string | null } = {},
+): { status: 'failed' | 'canceled'; error: JobError } {
+	const failure = readFalError(body, text, httpStatus);
+	const code = failure.code ?? reported.errorType ?? undefined;
+	const words = `${reported.error ?? ''} ${failure.message}`;
+	if (CANCELED_WORDS.test(words) || CANCELED_WORDS.test(code ?? '')) {
+		return { status: 'canceled', error: { message: failure.message, kind: 'canceled', code } };
+	}
+	const contentPolicy =
+		failure.kind === 'contentPolicy' || CONTENT_POLICY_TYPES.has(reported.errorType ?? '') || CONTENT_POLICY_WORDS.test(words);
+	return { status: 'failed', error: { message: failure.message, kind: contentPolicy ? 'contentPolicy' : failure.kind, code } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client
+// ---------------------------------------------------------------------------------------------
+
+interface FalUrls {
+	queue: string;
+	api: string;
+	rest: string;
+	jwks: string;
+}
+
+export function falUrls(baseUrl: string | undefined): FalUrls {
+	const root = baseUrl?.trim().replace(/\/+$/, '');
+	const pick = (host: keyof typeof FAL_HOSTS) => (root ? `${root}${FAL_HOSTS[host].underRoot}` : FAL_HOSTS[host].real);
+	return { queue: pick('queue'), api: pick('api'), rest: pick('rest'), jwks: pick('jwks') };
+}
+
+/** Either the JSON or, when it is not JSON, the text: what zod should complain about. */
+const bodyOf = (response: HttpResponse): unknown => response.json() ?? response.text();
+const ok = (response: HttpResponse) => response.status >= 200 && response.status < 300;
+
+class FalClient implements ProviderClient {
+	readonly provider = 'fal' as const;
+	private readonly urls: FalUrls;
+	private readonly auth: Record<string, string>;
+
+	constructor(
+		credentials: ProviderCredentials,
+		private readonly http: HttpClient,
+	) {
+		if (!credentials.apiKey) throw new ProviderApiError({ provider: 'fal', message: 'The fal credential has no API key' });
+		this.urls = falUrls(credentials.baseUrl);
+		this.auth = { authorization: `Key ${credentials.apiKey}` };
+	}
+
+	async submit(request: VideoRequest, options: SubmitOptions = {}): Promise<Job> {
+		const problems = falRequestProblems(request);
+		if (problems.length > 0) {
+			throw new ProviderApiError({ provider: 'fal', message: problems.join('; '), kind: 'invalidInput' });
+		}
+		const endpoint = falEndpointOf(request);
+		const query = options.webhookUrl ? `?fal_webhook=${encodeURIComponent(options.webhookUrl)}` : '';
+		const response = await this.http.send({
+			method: 'POST',
+			url: `${this.urls.queue}/${endpoint}${query}`,
+			headers: this.auth,
+			json: toFalInput(request),
+			// Billed: never repeated once it may have arrived (fal has no idempotency key).
+			kind: 'submit',
+			signal: options.signal,
+			isFinal: falIsFinal,
+		});
+		if (!ok(response)) throw falHttpError(response, `submit to ${endpoint}`);
+		const raw = bodyOf(response);
+		const answer = parseFalAnswer(falSubmitSchema, raw, 'submit answer');
+		const ref: JobRef = {
+			provider: 'fal',
+			jobId: answer.request_id,
+			operation: request.operation,
+			urls: { status: answer.status_url, result: answer.response_url, cancel: answer.cancel_url },
+		};
+		return falJob({ ref, status: 'queued', raw, expected: expectedOutput(request) });
+	}
+
+	async get(ref: JobRef, signal?: AbortSignal): Promise<Job> {
+		const urls = this.jobUrls(ref);
+		const response = await this.http.send({ url: urls.status, headers: this.auth, kind: 'read', signal, isFinal: falIsFinal });
+		if (!ok(response)) throw falHttpError(response, `status of ${ref.jobId}`, ref);
+		const raw = bodyOf(response);
+		return this.jobFromStatus(ref, parseFalAnswer(falStatusSchema, raw, 'status answer', ref), raw, signal);
+	}
+
+	async waitForChange(ref: JobRef, maxSeconds: number, signal?: AbortSignal): Promise<Job> {
+		const timeUp = new AbortController();
+		const onAbort = () => timeUp.abort(signal?.reason);
+		signal?.addEventListener('abort', onAbort, { once: true });
+		const timer = setTimeout(() => timeUp.abort(), Math.max(0, maxSeconds) * 1000);
+		// The stream only speeds waiting up: when it ends badly (deadline, dropped connection, odd event,
+		// caller's abort) the plain read below reports the job, the real problem, or the abort.
+		const latest = await this.streamUntilChange(ref, timeUp.signal)
+			.catch(() => undefined)
+			.finally(() => {
+				clearTimeout(timer);
+				signal?.removeEventListener('abort', onAbort);
+				timeUp.abort();
+			});
+		if (latest && latest.answer.status !== 'COMPLETED') return this.jobFromStatus(ref, latest.answer, latest.raw, signal);
+		return this.get(ref, signal);
+	}
+
+	async cancel(ref: JobRef, signal?: AbortSignal): Promise<void> {
+		const response = await this.http.send({
+			method: 'PUT',
+			url: this.jobUrls(ref).cancel,
+			headers: this.auth,
+			// Cancelling twice is harmless and costs nothing, so it may be repeated like a read.
+			kind: 'read',
+			signal,
+			isFinal: falIsFinal,
+		});
+		if (!ok(response)) throw falHttpError(response, `cancel of ${ref.jobId}`, ref);
+	}
+
+	async list(options: ListOptions = {}): Promise<Job[]> {
+		const operations = options.operations ?? GENERATION_OPERATIONS.filter((operation) => falCapabilities.operations[operation]);
+		const maxPages = options.maxPages ?? 5;
+		const jobs: Job[] = [];
+		for (const endpoint of operations.flatMap(endpointsOf)) {
+			let cursor: string | undefined;
+			for (let page = 0; page < maxPages; page++) {
+				const query = new URLSearchParams({ endpoint_id: endpoint, limit: String(FAL_LIST_PAGE_SIZE), expand: 'payloads' });
+				if (options.since) query.set('start', options.since.toISOString());
+				if (cursor) query.set('cursor', cursor);
+				const response = await this.http.send({
+					url: `${this.urls.api}/v1/models/requests/by-endpoint?${query}`,
+					headers: this.auth,
+					kind: 'read',
+					signal: options.signal,
+					isFinal: falIsFinal,
+				});
+				if (!ok(response)) throw falHttpError(response, `list of ${endpoint}`);
+				const answer = parseFalAnswer(falListSchema, bodyOf(response), 'request list');
+				for (const item of answer.items) {
+					const job = this.jobFromListItem(endpoint, item);
+					if (!options.since || !job.timings.createdAt || Date.parse(job.timings.createdAt) >= options.since.getTime()) {
+						jobs.push(job);
+					}
+				}
+				if (!answer.has_more || !answer.next_cursor) break;
+				cursor = answer.next_cursor;
+			}
+		}
+		return jobs;
+	}
+
+	async uploadMedia(file: UploadableFile, signal?: AbortSignal): Promise<string> {
+		const initiate = await this.http.send({
+			method: 'POST',
+			url: `${this.urls.rest}/storage/upload/initiate?storage_type=fal-cdn-v3`,
+			headers: this.auth,
+			json: { content_type: file.mimeType, file_name: file.fileName },
+			// An unused upload slot costs nothing, so a lost answer may be asked again.
+			kind: 'read',
+			signal,
+			isFinal: falIsFinal,
+		});
+		if (!ok(initiate)) throw falHttpError(initiate, 'upload initiation');
+		const target = parseFalAnswer(falUploadInitiateSchema, bodyOf(initiate), 'upload initiation answer');
+		// The upload URL is pre-signed: it gets the bytes and no API key.
+		const put = await this.http.send({
+			method: 'PUT',
+			url: target.upload_url,
+			headers: { 'content-type': file.mimeType },
+			body: file.data,
+			kind: 'read',
+			signal,
+		});
+		if (!ok(put)) throw falHttpError(put, 'upload');
+		return target.file_url;
+	}
+
+	async verifyWebhook(delivery: WebhookDelivery): Promise<Job> {
+		const jwksUrl = this.urls.jwks;
+		const verified = await verifyFalDelivery(delivery, jwksCacheFor(jwksUrl), async () => {
+			const response = await this.http.send({ url: jwksUrl, kind: 'read' });
+			if (!ok(response)) throw falHttpError(response, 'JWKS fetch');
+			return response.json();
+		});
+		const parsed = falWebhookSchema.safeParse(parseJsonBody(delivery));
+		if (!parsed.success) throw new WebhookRejectedError(400, `fal webhook body: ${describeIssues(parsed.error)}`);
+		const body = parsed.data;
+		if (body.request_id !== verified.requestId) {
+			throw new WebhookRejectedError(400, 'fal webhook body names another request than its signed header');
+		}
+		const result = body.status === 'OK' ? falResultSchema.safeParse(body.payload) : undefined;
+		const operation = result?.success && 'voice_id' in result.data ? 'createVoice' : null;
+		const ref: JobRef = { provider: 'fal', jobId: body.request_id, operation };
+		const completedAt = new Date(verified.timestamp * 1000).toISOString();
+		if (body.status === 'OK') {
+			if (!result?.success) {
+				throw new WebhookRejectedError(400, `fal webhook payload: ${result ? describeIssues(result.error) : 'missing'}`);
+			}
+			return falJob({ ref, status: 'succeeded', raw: body, result: result.data, completedAt });
+		}
+		const ending = falEnding(body.payload, body.payload_error ?? body.error ?? '', null, { error: body.error });
+		return falJob({ ref, ...ending, raw: body, completedAt });
+	}
+
+	async testCredentials(signal?: AbortSignal): Promise<void> {
+		const response = await this.http.send({ url: `${this.urls.api}/v1/models?limit=1`, headers: this.auth, kind: 'read', signal });
+		if (!ok(response)) throw falHttpError(response, 'credential test');
+	}
+
+	/** The URLs fal returned at submit when they point at the configured queue host; else built from the app id. */
+	private jobUrls(ref: JobRef): { status: string; result: string; cancel: string } {
+		const base = `${this.urls.queue}/${FAL_APP_ID}/requests/${encodeURIComponent(ref.jobId)}`;
+		// The API key goes with these requests, so a URL from elsewhere (a forged ref) is never used.
+		const trusted = (url: string | undefined) => (url && url.startsWith(`${this.urls.queue}/`) ? url : undefined);
+		return {
+			status: trusted(ref.urls?.status) ?? `${base}/status`,
+			result: trusted(ref.urls?.result) ?? base,
+			cancel: trusted(ref.urls?.cancel) ?? `${base}/cancel`,
+		};
+	}
+
+	/** `raw` is the status answer as received; a completed job adds the result answer beside it. */
+	private async jobFromStatus(ref: JobRef, status: FalStatusAnswer, raw: unknown, signal?: AbortSignal): Promise<Job> {
+		const predictSeconds = status.metrics?.inference_time ?? null;
+		if (status.status !== 'COMPLETED') {
+			return falJob({ ref, status: FAL_STATES[status.status], raw, predictSeconds });
+		}
+		// fal reports no completion time; the moment it was seen completed is the closest bound.
+		const completedAt = new Date().toISOString();
+		const response = await this.http.send({
+			url: this.jobUrls(ref).result,
+			headers: this.auth,
+			kind: 'read',
+			signal,
+			isFinal: falIsFinal,
+		});
+		if (ok(response)) {
+			const resultRaw = bodyOf(response);
+			const result = parseFalAnswer(falResultSchema, resultRaw, 'result', ref);
+			const operation = ref.operation ?? ('voice_id' in result ? 'createVoice' : null);
+			return falJob({ ref: { ...ref, operation }, status: 'succeeded', raw: { status: raw, result: resultRaw }, result, completedAt, predictSeconds });
+		}
+		// A 422 is the request's own failure; any other error is only final when the status said the request errored.
+		if (response.status !== 422 && !status.error && !status.error_type) throw falHttpError(response, `result of ${ref.jobId}`, ref);
+		const ending = falEnding(response.json(), response.text(), response.status, { error: status.error, errorType: status.error_type });
+		return falJob({ ref, ...ending, raw: { status: raw, result: bodyOf(response) }, completedAt, predictSeconds });
+	}
+
+	/** Reads the status stream until the status differs from its first event, fal closes it, or `signal` aborts. */
+	private async streamUntilChange(
+		ref: JobRef,
+		signal: AbortSignal,
+	): Promise<{ answer: FalStatusAnswer; raw: unknown } | undefined> {
+		const statusUrl = this.jobUrls(ref).status.replace(/\?.*$/, '');
+		const response = await this.http.stream(`${statusUrl}/stream`, {
+			headers: { ...this.auth, accept: 'text/event-stream' },
+			signal,
+		});
+		if (response.status !== 200) {
+			// A proxy that cannot stream, or any error: the plain status read that follows reports it properly.
+			response.body.destroy();
+			return undefined;
+		}
+		let first: FalQueueState | undefined;
+		let latest: { answer: FalStatusAnswer; raw: unknown } | undefined;
+		try {
+			for await (const event of sseEvents(response.body)) {
+				let data: unknown;
+				try {
+					data = JSON.parse(event.data);
+				} catch {
+					data = event.data;
+				}
+				const answer = parseFalAnswer(falStatusSchema, data, 'status event', ref);
+				latest = { answer, raw: data };
+				first ??= answer.status;
+				if (answer.status === 'COMPLETED' || answer.status !== first) break;
+			}
+		} finally {
+			response.body.destroy();
+		}
+		return latest;
+	}
+
+	private jobFromListItem(endpoint: string, item: FalListItem): Job {
+		const operation = falOperationOfEndpoint(item.endpoint_id ?? endpoint);
+		const ref: JobRef = { provider: 'fal', jobId: item.request_id, operation };
+		const output = item.status_code === 200 ? falResultSchema.safeParse(item.json_output) : undefined;
+		let status: JobStatus;
+		let error: JobError | null = null;
+		if (!item.ended_at && item.status_code == null) status = item.started_at ? 'running' : 'queued';
+		else if (output?.success) status = 'succeeded';
+		else ({ status, error } = falEnding(item.json_output, '', item.status_code ?? null));
+		return falJob({
+			ref,
+			status,
+			raw: item,
+			result: output?.success ? output.data : undefined,
+			error,
+			expected: expectedFromInput(operation, item.json_input),
+			createdAt: item.sent_at ?? null,
+			startedAt: item.started_at ?? null,
+			completedAt: item.ended_at ?? null,
+			predictSeconds: item.duration ?? null,
+		});
+	}
+}
+
+export const falAdapter: ProviderAdapter = {
+	id: 'fal',
+	displayName: 'fal.ai',
+	capabilities: falCapabilities,
+	connect: (credentials, http) => new FalClient(credentials, http),
+};
