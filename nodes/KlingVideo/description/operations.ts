@@ -51,7 +51,8 @@ export const providerProperty: INodeProperties = {
 export function operationProperties(): INodeProperties[] {
 	return PROVIDER_IDS.map((provider) => {
 		const supported = GENERATION_OPERATIONS.filter((operation) => PROVIDERS[provider].capabilities.operations[operation]);
-		const operations: NodeOperation[] = [...supported, 'getJob', 'cancelJob'];
+		const operations: NodeOperation[] = [...supported, 'getJob'];
+		if (PROVIDERS[provider].capabilities.cancel) operations.push('cancelJob');
 		return {
 			displayName: 'Operation',
 			name: 'operation',

@@ -6,6 +6,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { mapWithConcurrency } from '../../shared/concurrency';
 import { settle } from '../../shared/http';
+import { withSubmittedDetails } from '../../shared/jobDetails';
 import { ProviderApiError } from '../../shared/errors';
 import { videoRequestSchema, type GenerationOperation, type Job, type ProviderId, type VideoRequest } from '../../shared/job';
 import { getProvider } from '../../shared/providers';
@@ -109,7 +110,7 @@ export async function runGeneration(context: IExecuteFunctions, settings: Genera
 			if (waitMode !== 'waitForCompletion') {
 				return { ok: true, job, extra, item: { json: jobToJson(job, extra), pairedItem: { item: planned.itemIndex } } };
 			}
-			job = await waitWithCancel(client, job, timeoutMs, signal);
+			job = withSubmittedDetails(await waitWithCancel(client, job, timeoutMs, signal), job);
 			if (job.status !== 'succeeded') {
 				throw new ProviderApiError({
 					provider,

@@ -18,6 +18,7 @@ import { WebhookRejectedError } from '../../shared/errors';
 import { isTerminal, type Job, type JobRef, type ProviderId } from '../../shared/job';
 import type { ProviderClient } from '../../shared/providers/types';
 import { settle } from '../../shared/http';
+import { withSubmittedDetails } from '../../shared/jobDetails';
 import { connectProvider, httpClient } from './connect';
 import { toNodeError } from './nodeErrors';
 import { webhookSecretFor } from './webhookSecrets';
@@ -126,7 +127,7 @@ export async function resumeFromWebhook(context: IWebhookFunctions): Promise<IWe
 			output.push({ json: items[index].json, pairedItem: { item: itemIndex } });
 			continue;
 		}
-		const job = known.get(entry.ref.jobId) as Job;
+		const job = withSubmittedDetails(known.get(entry.ref.jobId) as Job, items[index].json as unknown as Job);
 		const options = {
 			downloadVideo: context.getNodeParameter('options.downloadVideo', true) as boolean,
 			binaryPropertyName: context.getNodeParameter('options.binaryPropertyName', 'data') as string,

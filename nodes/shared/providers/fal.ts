@@ -156,6 +156,7 @@ export const falCapabilities: Capabilities = {
 	webhookScheme: 'ed25519Jwks',
 	outputRetentionSeconds: OUTPUT_RETENTION_SECONDS,
 	idempotentSubmit: false,
+	cancel: true,
 	crossFieldRules: [
 		{
 			// UNCONFIRMED: fal documents no such rule; it forwards voice_ids to Kling, whose API needs sound on for voices.

@@ -130,6 +130,7 @@ export const klingCapabilities: Capabilities = {
 	webhookScheme: 'unsignedRefetch',
 	outputRetentionSeconds: OUTPUT_RETENTION_SECONDS,
 	idempotentSubmit: true,
+	cancel: false,
 	crossFieldRules: [
 		{
 			check: (request) =>

@@ -127,6 +127,7 @@ export const replicateCapabilities: Capabilities = {
 	webhookScheme: 'standardWebhooks',
 	outputRetentionSeconds: REPLICATE_OUTPUT_RETENTION_SECONDS,
 	idempotentSubmit: false,
+	cancel: true,
 };
 
 export interface ReplicateSubmitOptions extends SubmitOptions {

@@ -41,6 +41,8 @@ export interface Capabilities {
 	outputRetentionSeconds: number;
 	/** Submit is idempotent when the adapter is given an idempotency key (Kling `external_task_id`). */
 	idempotentSubmit: boolean;
+	/** The provider can cancel a queued or running job (WaveSpeed and Kling document no cancel). */
+	cancel: boolean;
 	/** Rules across fields that a provider enforces, checked before any paid request. */
 	crossFieldRules?: readonly CrossFieldRule[];
 }
@@ -103,7 +105,7 @@ export interface ProviderClient {
 	get(ref: JobRef, signal?: AbortSignal): Promise<Job>;
 	/**
 	 * Holds the request open until the job changes or `maxSeconds` pass, where the provider can
-	 * (Replicate `Prefer: wait`, fal status stream). Returns the job as it then is.
+	 * (fal's status stream; Replicate's `Prefer: wait` exists only on create). Returns the job as it then is.
 	 */
 	waitForChange?(ref: JobRef, maxSeconds: number, signal?: AbortSignal): Promise<Job>;
 	cancel(ref: JobRef, signal?: AbortSignal): Promise<void>;

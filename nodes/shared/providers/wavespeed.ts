@@ -169,6 +169,7 @@ export const wavespeedCapabilities: Capabilities = {
 	webhookScheme: 'wavespeedHmacHex',
 	outputRetentionSeconds: WAVESPEED_OUTPUT_RETENTION_SECONDS,
 	idempotentSubmit: false,
+	cancel: false,
 	crossFieldRules: WAVESPEED_CROSS_FIELD_RULES,
 };
 
