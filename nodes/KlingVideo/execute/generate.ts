@@ -20,7 +20,7 @@ import { resolveMedia, urlScheme } from './mediaInput';
 import { toNodeError } from './nodeErrors';
 import { jobToItem, jobToJson, type OutputOptions } from './output';
 import { planJobs, type PlannedJob } from './plan';
-import { pauseForWebhook } from './waitForWebhook';
+import { callbackUrlFor, pauseForWebhook, timeLimitMs } from './waitForWebhook';
 
 export interface GenerationSettings {
 	provider: ProviderId;
@@ -63,7 +63,11 @@ async function buildRequest(client: ProviderClient, planned: PlannedJob, signal?
 function checkCrossFieldRules(provider: ProviderId, planned: PlannedJob) {
 	const preview: Record<string, unknown> = { operation: planned.draft.operation, ...planned.draft.fields };
 	if (planned.variant) preview.aspectRatio = planned.variant;
-	for (const field of MEDIA_FIELDS) if (planned.draft.media[field]) preview[field] = 'media';
+	for (const field of MEDIA_FIELDS) {
+		const input = planned.draft.media[field];
+		// A URL is checked as given; a binary file stands in as a non-URL (Kling takes its motion video only by URL).
+		if (input) preview[field] = input.kind === 'url' ? input.url : `binary property "${input.property}"`;
+	}
 	for (const rule of getProvider(provider).capabilities.crossFieldRules ?? []) {
 		const problem = rule.check(preview as VideoRequest);
 		if (problem) throw new InvalidParameterError('request', problem);
@@ -92,21 +96,30 @@ export async function runGeneration(context: IExecuteFunctions, settings: Genera
 	}
 
 	const jobs = plan.flatMap((entry) => (entry.ok ? [entry.job] : []));
-	let webhookUrl: string | undefined;
+	let submitOnlyCallback: string | undefined;
 	try {
-		webhookUrl = waitMode === 'submitOnly' ? callbackUrl(context) : waitMode === 'waitForWebhook' ? resumeUrl(context) : undefined;
+		if (waitMode === 'submitOnly') submitOnlyCallback = callbackUrl(context);
+		if (waitMode === 'waitForWebhook' && jobs.length > 1) throw tooManyJobsToPause(jobs.length);
 	} catch (error) {
 		throw toNodeError(context, error, 0);
 	}
+	const deadline = Date.now() + timeLimitMs(context);
+	const webhookUrlFor = (planned: PlannedJob, extra: IDataObject) =>
+		waitMode === 'waitForWebhook'
+			? callbackUrlFor(resumeUrl(context), { itemIndex: planned.itemIndex, deadline, extra }, submittedDetails(planned))
+			: submitOnlyCallback;
 	const maxConcurrent = Math.max(1, Number(context.getNodeParameter('options.maxConcurrentJobs', 0, 5)) || 5);
 	const timeoutMs = Number(context.getNodeParameter('timeoutMinutes', 0, 10)) * 60_000;
 
+	let pausedCallback: { job: Job; url: string } | undefined;
 	const outcomes = await mapWithConcurrency(jobs, maxConcurrent, async (planned): Promise<JobOutcome> => {
 		let job: Job | null = null;
 		const extra: IDataObject = planned.variant ? { aspectRatio: planned.variant } : {};
 		try {
 			const request = await buildRequest(client, planned, signal);
+			const webhookUrl = webhookUrlFor(planned, extra);
 			job = await client.submit(request, { webhookUrl, idempotencyKey: planned.idempotencyKey, signal });
+			if (waitMode === 'waitForWebhook') pausedCallback = { job, url: webhookUrl as string };
 			if (waitMode !== 'waitForCompletion') {
 				return { ok: true, job, extra, item: { json: jobToJson(job, extra), pairedItem: { item: planned.itemIndex } } };
 			}
@@ -149,11 +162,25 @@ export async function runGeneration(context: IExecuteFunctions, settings: Genera
 	}
 	for (const index of [...byItem.keys()].sort((a, b) => a - b)) items.push(...(byItem.get(index) ?? []));
 
-	if (waitMode === 'waitForWebhook') {
-		const jobsByItem = new Map(outcomes.flatMap((outcome) => (outcome.ok ? [[outcome.item, outcome] as const] : [])));
-		return await pauseForWebhook(context, items, jobsByItem);
-	}
+	if (pausedCallback) return await pauseForWebhook(context, items, pausedCallback.job, deadline, pausedCallback.url);
 	return [items];
+}
+
+/** What the resume needs to know of the request, since providers do not all echo it back. */
+function submittedDetails(planned: PlannedJob) {
+	const { fields, operation } = planned.draft;
+	return {
+		operation,
+		durationSeconds: typeof fields.duration === 'number' ? fields.duration : null,
+		hasAudio: typeof fields.generateAudio === 'boolean' ? fields.generateAudio : null,
+	};
+}
+
+function tooManyJobsToPause(count: number): InvalidParameterError {
+	return new InvalidParameterError(
+		'waitMode',
+		`Wait Mode is "Wait for Webhook" with ${count} jobs in this run: n8n resumes a paused execution once, so this mode takes one job (one item, no aspect ratio variants). For batches use Wait for Completion, or Submit Only with the Kling Video Trigger.`,
+	);
 }
 
 function errorItem(context: IExecuteFunctions, error: unknown, itemIndex: number, job: Job | null): INodeExecutionData {

@@ -1,11 +1,14 @@
 /**
- * Wait for Webhook: the jobs are submitted with the execution's resume URL as their callback and
- * the execution is paused, so no worker is held while the GPU works. Each callback is verified
- * (signature, or a re-fetch for Kling); the execution continues once every job of the run is
- * finished. A time limit ends the wait with a final status check of every job.
+ * Wait for Webhook: the job is submitted with the execution's resume URL as its callback and the
+ * execution is paused, so no worker is held while the GPU works. The callback is verified
+ * (signature, or a re-fetch for Kling) and the execution continues with the finished job. A
+ * time limit ends the wait with a final status check.
  *
- * n8n resumes a paused execution only once, so the jobs submitted before the pause are read
- * back from this node's own pre-pause output, which n8n keeps with the waiting execution.
+ * n8n resumes a paused execution once, and before calling this node's webhook it drops the
+ * node's own pre-pause output (n8n 2.x `WaitingWebhooks.getWebhookExecutionData`). So one pause
+ * serves one job, and what the resume needs besides the provider's answer (the input item, the
+ * requested duration and audio, the variant) travels in the callback URL's query. n8n checks
+ * that URL's resume token before this code runs, so the query cannot be forged.
  */
 import type {
 	IDataObject,
@@ -14,87 +17,114 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
+import { z } from 'zod';
 import { WebhookRejectedError } from '../../shared/errors';
-import { isTerminal, type Job, type JobRef, type ProviderId } from '../../shared/job';
-import type { ProviderClient } from '../../shared/providers/types';
 import { settle } from '../../shared/http';
+import { GENERATION_OPERATIONS, isTerminal, PROVIDER_IDS, type Job, type JobRef, type ProviderId } from '../../shared/job';
 import { withSubmittedDetails } from '../../shared/jobDetails';
 import { connectProvider, httpClient } from './connect';
 import { toNodeError } from './nodeErrors';
-import { webhookSecretFor } from './webhookSecrets';
 import { jobToItem, jobToJson } from './output';
+import { webhookSecretFor } from './webhookSecrets';
 
-/** Header of the node's own time-limit call; the call only triggers a status check, it is never trusted as a result. */
+/** Query parameter of the callback URL that carries the paused job's context. */
+const CONTEXT_PARAM = 'klingVideo';
+/** Header of the node's own time-limit call. It only ever triggers a status check at the provider. */
 export const TIME_LIMIT_HEADER = 'x-kling-video-time-limit';
-/** n8n's own resume happens this long after the time limit, in case the in-process timer was lost with a restart. */
+/** n8n's own resume runs this long after the time limit, in case the in-process timer died with a restart. */
 const N8N_FALLBACK_GRACE_MS = 5 * 60_000;
 
-/** What the paused run keeps per job, under this key of the pre-pause item. */
-const PAUSED_KEY = 'klingVideoPaused';
+const pausedContextSchema = z.object({
+	itemIndex: z.number().int().min(0),
+	deadline: z.number(),
+	extra: z.record(z.unknown()),
+	submitted: z.object({
+		operation: z.enum(GENERATION_OPERATIONS).nullable(),
+		durationSeconds: z.number().nullable(),
+		hasAudio: z.boolean().nullable(),
+	}),
+});
+type PausedContext = z.infer<typeof pausedContextSchema>;
 
-interface PausedJob {
-	ref: JobRef;
-	deadline: number;
-	extra: IDataObject;
+const timeLimitBodySchema = z.object({
+	ref: z.object({
+		provider: z.enum(PROVIDER_IDS),
+		jobId: z.string().min(1),
+		operation: z.enum(GENERATION_OPERATIONS).nullable(),
+		urls: z.object({ status: z.string(), result: z.string(), cancel: z.string() }).partial().optional(),
+	}),
+});
+
+/** The callback URL of a job about to be submitted: the resume URL plus the context the resume needs. */
+export function callbackUrlFor(resumeUrl: string, context: Omit<PausedContext, 'submitted'>, submitted: PausedContext['submitted']): string {
+	const url = new URL(resumeUrl);
+	const payload: PausedContext = { ...context, submitted };
+	url.searchParams.set(CONTEXT_PARAM, Buffer.from(JSON.stringify(payload)).toString('base64url'));
+	return url.toString();
 }
 
+export function timeLimitMs(context: IExecuteFunctions): number {
+	return Number(context.getNodeParameter('webhookTimeLimitMinutes', 0, 60)) * 60_000;
+}
+
+/** Pauses the execution after the job was submitted; arms the time-limit check. */
 export async function pauseForWebhook(
 	context: IExecuteFunctions,
 	items: INodeExecutionData[],
-	jobsByItem: Map<INodeExecutionData, { job: Job; extra: IDataObject }>,
+	job: Job,
+	deadline: number,
+	callbackUrl: string,
 ): Promise<INodeExecutionData[][]> {
-	const limitMs = Number(context.getNodeParameter('webhookTimeLimitMinutes', 0, 60)) * 60_000;
-	const deadline = Date.now() + limitMs;
-	for (const item of items) {
-		const entry = jobsByItem.get(item);
-		if (entry) item.json[PAUSED_KEY] = { ref: entry.job.ref, deadline, extra: entry.extra } as unknown as IDataObject;
-	}
-	const resumeUrl = String(context.evaluateExpression('{{ $execution.resumeUrl }}', 0));
-	scheduleTimeLimitCall(resumeUrl, limitMs);
+	scheduleTimeLimitCall(callbackUrl, job.ref, deadline - Date.now());
 	await context.putExecutionToWait(new Date(deadline + N8N_FALLBACK_GRACE_MS));
 	return [items];
 }
 
-/** Calls our own resume URL when the time limit passes, so the final status check runs in this node. */
-function scheduleTimeLimitCall(resumeUrl: string, delayMs: number) {
-	const timer = setTimeout(() => {
-		void httpClient()
-			.send({ method: 'POST', url: resumeUrl, headers: { [TIME_LIMIT_HEADER]: '1' }, json: {}, kind: 'read' })
-			.catch(() => undefined);
-	}, delayMs);
+/** Calls the callback URL when the time limit passes, so the final status check runs in this node. */
+function scheduleTimeLimitCall(callbackUrl: string, ref: JobRef, delayMs: number) {
+	const timer = setTimeout(
+		() => {
+			void settle(
+				httpClient().send({ method: 'POST', url: callbackUrl, headers: { [TIME_LIMIT_HEADER]: '1' }, json: { ref }, kind: 'read' }),
+			);
+		},
+		Math.max(0, delayMs),
+	);
 	timer.unref();
 }
 
-function pausedItems(context: IWebhookFunctions): INodeExecutionData[] {
-	const name = context.getNode().name;
-	const items = context.evaluateExpression(`{{ $('${name.replace(/'/g, "\\'")}').all() }}`, 0);
-	return Array.isArray(items) ? (items as INodeExecutionData[]) : [];
-}
-
-function reject(context: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
-	context.getResponseObject().status(status).json({ error: message });
+function answer(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
+	context.getResponseObject().status(status).json(body);
 	return { noWebhookResponse: true };
 }
 
-function acknowledge(context: IWebhookFunctions, body: IDataObject): IWebhookResponseData {
-	context.getResponseObject().status(200).json(body);
-	return { noWebhookResponse: true };
+function readPausedContext(context: IWebhookFunctions): PausedContext | null {
+	const raw = context.getQueryData() as IDataObject;
+	const encoded = typeof raw[CONTEXT_PARAM] === 'string' ? (raw[CONTEXT_PARAM] as string) : '';
+	let decoded: unknown = null;
+	try {
+		decoded = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
+	} catch {
+		return null;
+	}
+	const parsed = pausedContextSchema.safeParse(decoded);
+	return parsed.success ? parsed.data : null;
 }
 
 export async function resumeFromWebhook(context: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const provider = context.getNodeParameter('provider') as ProviderId;
-	const items = pausedItems(context);
-	const paused = items.map((item) => (item.json[PAUSED_KEY] as unknown as PausedJob | undefined) ?? null);
-	const jobs = paused.filter((entry): entry is PausedJob => entry !== null);
-	if (!jobs.length) return reject(context, 409, 'This execution is not waiting for any job');
-
+	const paused = readPausedContext(context);
+	if (!paused) return answer(context, 400, { error: 'The callback URL carries no Kling Video job context' });
 	const client = await connectProvider(context, provider);
-	const known = new Map<string, Job>();
 	const request = context.getRequestObject();
-	const isTimeLimitCall = request.headers[TIME_LIMIT_HEADER] !== undefined;
 
-	if (isTimeLimitCall) {
-		if (Date.now() < Math.min(...jobs.map((job) => job.deadline))) return reject(context, 401, 'The time limit has not passed');
+	let job: Job;
+	if (request.headers[TIME_LIMIT_HEADER] !== undefined) {
+		if (Date.now() < paused.deadline) return answer(context, 401, { error: 'The time limit has not passed' });
+		const body = timeLimitBodySchema.safeParse(context.getBodyData());
+		if (!body.success || body.data.ref.provider !== provider) return answer(context, 400, { error: 'Malformed time-limit call' });
+		// The provider's answer, never the caller's word, decides the outcome.
+		job = await client.get(body.data.ref);
 	} else {
 		const verified = await settle(
 			client.verifyWebhook({
@@ -104,67 +134,32 @@ export async function resumeFromWebhook(context: IWebhookFunctions): Promise<IWe
 			}),
 		);
 		if (!verified.ok) {
-			if (verified.error instanceof WebhookRejectedError) return reject(context, verified.error.httpStatus, verified.error.message);
-			throw toNodeError(context, verified.error, 0);
+			if (verified.error instanceof WebhookRejectedError) {
+				return answer(context, verified.error.httpStatus, { error: verified.error.message });
+			}
+			throw toNodeError(context, verified.error, paused.itemIndex);
 		}
-		const job = verified.value;
-		if (!jobs.some((entry) => entry.ref.jobId === job.jobId)) {
-			return reject(context, 400, `Job ${job.jobId} does not belong to this execution`);
-		}
-		if (!isTerminal(job.status)) return acknowledge(context, { received: true, status: job.status });
-		known.set(job.jobId, job);
+		job = verified.value;
+		// Replicate start/output/logs events and Kling's "processing" callback: keep waiting.
+		if (!isTerminal(job.status)) return answer(context, 200, { received: true, status: job.status });
 	}
 
-	const callerJobId = isTimeLimitCall ? null : [...known.keys()][0];
-	const pending = await firstUnfinished(client, jobs, known, isTimeLimitCall, callerJobId);
-	if (pending && !isTimeLimitCall) return acknowledge(context, { received: true, waitingFor: pending.jobId });
-
-	const output: INodeExecutionData[] = [];
-	for (let index = 0; index < items.length; index++) {
-		const entry = paused[index];
-		const itemIndex = (items[index].pairedItem as { item: number } | undefined)?.item ?? index;
-		if (!entry) {
-			output.push({ json: items[index].json, pairedItem: { item: itemIndex } });
-			continue;
-		}
-		const job = withSubmittedDetails(known.get(entry.ref.jobId) as Job, items[index].json as unknown as Job);
-		const options = {
-			downloadVideo: context.getNodeParameter('options.downloadVideo', true) as boolean,
-			binaryPropertyName: context.getNodeParameter('options.binaryPropertyName', 'data') as string,
-		};
-		output.push(
-			isTerminal(job.status)
-				? await jobToItem(context, httpClient(), job, itemIndex, options, entry.extra)
-				: { json: jobToJson(job, { ...entry.extra, error: { message: 'Time limit reached before the job finished', kind: 'timeout' } }), pairedItem: { item: itemIndex } },
-		);
-	}
-	return { workflowData: [output] };
+	job = withSubmittedDetails(job, paused.submitted);
+	const item = isTerminal(job.status)
+		? await jobToItem(context, httpClient(), job, paused.itemIndex, outputOptions(context), paused.extra as IDataObject)
+		: {
+				json: jobToJson(job, {
+					...(paused.extra as IDataObject),
+					error: { message: `Time limit reached while the job was ${job.status}`, kind: 'timeout' },
+				}),
+				pairedItem: { item: paused.itemIndex },
+			};
+	return { workflowData: [[item]] };
 }
 
-/**
- * Fills `known` with the status of jobs, asking the provider only about jobs not yet known.
- * Jobs tend to finish in the order they were submitted, so the check starts after the job that
- * called back and, outside a final check, stops at the first unfinished one: about one status
- * call per callback, and one pass over the finished jobs when the last one calls.
- */
-async function firstUnfinished(
-	client: ProviderClient,
-	jobs: PausedJob[],
-	known: Map<string, Job>,
-	checkAll: boolean,
-	callerJobId: string | null,
-): Promise<JobRef | null> {
-	const callerIndex = jobs.findIndex((entry) => entry.ref.jobId === callerJobId);
-	const order = jobs.map((_, offset) => jobs[(callerIndex + 1 + offset) % jobs.length]);
-	let firstPending: JobRef | null = null;
-	for (const { ref } of order) {
-		if (known.has(ref.jobId)) continue;
-		const job = await client.get(ref);
-		known.set(ref.jobId, job);
-		if (!isTerminal(job.status)) {
-			firstPending ??= ref;
-			if (!checkAll) return firstPending;
-		}
-	}
-	return firstPending;
+function outputOptions(context: IWebhookFunctions) {
+	return {
+		downloadVideo: context.getNodeParameter('options.downloadVideo', true) as boolean,
+		binaryPropertyName: context.getNodeParameter('options.binaryPropertyName', 'data') as string,
+	};
 }
