@@ -1,0 +1,153 @@
+/**
+ * One webhook delivery to the Kling Video Trigger, from the raw bytes to at most one emitted
+ * item:
+ *
+ * 1. size: the declared Content-Length, then the raw body, against `MAX_WEBHOOK_BODY_BYTES`
+ *    (413) before anything parses it;
+ * 2. proof: the adapter checks the delivery the provider's way over the exact raw bytes
+ *    (Replicate and WaveSpeed HMAC with the account secret, fal Ed25519 against the JWKS, Kling
+ *    by re-reading the task with the credential) and answers the job (401 / 400 otherwise);
+ * 3. relevance: a job that is not finished, or whose outcome is not selected, is answered 200
+ *    and dropped;
+ * 4. once: a job already emitted with the same terminal state (static data, and an in-process
+ *    claim for deliveries that arrive together) is answered 200 and dropped;
+ * 5. the provider gets its 200 at once; the video is then streamed into binary data and the
+ *    workflow starts with the job.
+ *
+ * Every rejection is answered here through the response object, and no execution starts.
+ */
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { webhookSecretFor } from '../KlingVideo/execute/webhookSecrets';
+import { CredentialFieldError } from '../shared/credentials';
+import { jobToJson } from '../KlingVideo/execute/output';
+import { claimDelivery, SeenSet } from '../shared/dedupe';
+import { ProviderApiError, WebhookRejectedError } from '../shared/errors';
+import { isTerminal, type Job, type ProviderId } from '../shared/job';
+import type { ProviderClient } from '../shared/providers/types';
+import { MAX_WEBHOOK_BODY_BYTES } from '../shared/webhooks/common';
+import {
+	connectTrigger,
+	describeError,
+	readEvents,
+	readOutputOptions,
+	triggerItem,
+	type TriggerEvent,
+} from './triggerCommon';
+
+/** How many emitted (job, state) pairs the node remembers; the oldest fall off first. */
+export const MAX_REMEMBERED_DELIVERIES = 1000;
+
+/** Where the remembered pairs live in the node's static data. */
+export const EMITTED_KEY = 'emittedJobs';
+
+/** The parts of an express request the handler reads (n8n sets `rawBody` before the node runs). */
+interface RawRequest {
+	headers: Record<string, string | string[] | undefined>;
+	rawBody?: Buffer;
+	body?: unknown;
+	readRawBody?: () => Promise<void>;
+}
+
+function answer(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
+	context.getResponseObject().status(status).json(body);
+	return { noWebhookResponse: true };
+}
+
+/** The key a delivery is deduplicated on: the job and the terminal state it reports. */
+export const deliveryKey = (job: Pick<Job, 'jobId' | 'status'>) => `${job.jobId}:${job.status}`;
+
+export async function handleDelivery(context: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const provider = context.getNodeParameter('provider') as ProviderId;
+	const request = context.getRequestObject() as unknown as RawRequest;
+
+	const declared = Number(firstHeader(request.headers['content-length']));
+	if (Number.isFinite(declared) && declared > MAX_WEBHOOK_BODY_BYTES) {
+		return answer(context, 413, { error: `Body of ${declared} bytes exceeds ${MAX_WEBHOOK_BODY_BYTES}` });
+	}
+	const rawBody = await readRawBody(request);
+	if (rawBody.length > MAX_WEBHOOK_BODY_BYTES) {
+		return answer(context, 413, { error: `Body of ${rawBody.length} bytes exceeds ${MAX_WEBHOOK_BODY_BYTES}` });
+	}
+
+	let job: Job;
+	try {
+		const client = await connectTrigger(context, provider);
+		job = await client.verifyWebhook({
+			headers: request.headers,
+			rawBody,
+			secret: await signingSecret(context, client, provider),
+		});
+	} catch (error) {
+		if (error instanceof WebhookRejectedError) return answer(context, error.httpStatus, { error: error.message });
+		// Our side's trouble (credential, provider unreachable): no execution; the provider retries.
+		const status = isTransient(error) ? 503 : 500;
+		context.logger.error(`Kling Video Trigger could not check a ${provider} delivery: ${describeError(error)}`, {
+			node: context.getNode().name,
+			workflowId: context.getWorkflow().id,
+		});
+		return answer(context, status, { error: 'The delivery could not be checked; try again later' });
+	}
+
+	if (!isTerminal(job.status)) {
+		return answer(context, 200, { received: true, ignored: `job ${job.jobId} is ${job.status}` });
+	}
+	const events = readEvents(context.getNodeParameter('events', []));
+	if (!events.has(job.status as TriggerEvent)) {
+		return answer(context, 200, { received: true, ignored: `${job.status} jobs are not selected` });
+	}
+
+	const key = deliveryKey(job);
+	const staticData = context.getWorkflowStaticData('node');
+	const emitted = new SeenSet(staticData[EMITTED_KEY], MAX_REMEMBERED_DELIVERIES);
+	const scope = `${context.getWorkflow().id ?? ''}:${context.getNode().id ?? context.getNode().name}`;
+	if (emitted.has(key) || !claimDelivery(scope, key)) {
+		return answer(context, 200, { received: true, duplicate: true });
+	}
+	emitted.add(key, Date.now());
+	staticData[EMITTED_KEY] = emitted.toJSON();
+
+	// The provider has what it needs; the download must not make it time out and deliver again.
+	context.getResponseObject().status(200).json({ received: true, jobId: job.jobId, status: job.status });
+	const options = readOutputOptions(context.getNodeParameter('options', {}) as IDataObject);
+	try {
+		return { noWebhookResponse: true, workflowData: [[await triggerItem(context, job, options)]] };
+	} catch (error) {
+		// The provider was answered and will not deliver again: the job goes out without its video.
+		const message = describeError(error);
+		context.logger.error(`Kling Video Trigger could not store the video of job ${job.jobId}: ${message}`, {
+			node: context.getNode().name,
+			workflowId: context.getWorkflow().id,
+		});
+		return { noWebhookResponse: true, workflowData: [[{ json: jobToJson(job, { downloadError: message }), pairedItem: { item: 0 } }]] };
+	}
+}
+
+/** Replicate and WaveSpeed sign with the account secret: pasted in the node, or fetched and cached. */
+async function signingSecret(
+	context: IWebhookFunctions,
+	client: ProviderClient,
+	provider: ProviderId,
+): Promise<string | undefined> {
+	if (!client.fetchWebhookSecret) return undefined;
+	const pasted = String(context.getNodeParameter('webhookSecret', '') ?? '').trim();
+	return await webhookSecretFor(client, provider, context, pasted || undefined);
+}
+
+async function readRawBody(request: RawRequest): Promise<Buffer> {
+	if (!Buffer.isBuffer(request.rawBody) && typeof request.readRawBody === 'function') await request.readRawBody();
+	if (Buffer.isBuffer(request.rawBody)) return request.rawBody;
+	// No raw bytes kept (not n8n's HTTP server): the parsed body is all there is. A signature over
+	// re-serialised JSON rarely matches, so signed providers reject it; Kling re-reads the task anyway.
+	return Buffer.from(request.body === undefined ? '' : JSON.stringify(request.body));
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+	return Array.isArray(value) ? value[0] : value;
+}
+
+/** A provider that could not be reached or answered 429 / 5xx: worth the provider's retry. */
+function isTransient(error: unknown): boolean {
+	if (error instanceof CredentialFieldError) return false;
+	if (!(error instanceof ProviderApiError)) return true;
+	return error.httpStatus === null || error.httpStatus === 429 || error.httpStatus >= 500;
+}

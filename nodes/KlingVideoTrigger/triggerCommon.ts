@@ -1,0 +1,144 @@
+/**
+ * What the Kling Video Trigger (webhook) and the Kling Video Jobs Trigger (polling) share: the
+ * outcome filter, the output options, connecting to a provider from any n8n context, and the
+ * output item (the action node's job shape, with the video streamed into binary data).
+ */
+import {
+	NodeApiError,
+	NodeOperationError,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type INode,
+	type INodeExecutionData,
+	type INodeProperties,
+	type IWebhookFunctions,
+	type JsonObject,
+	type Logger,
+} from 'n8n-workflow';
+import { httpClient } from '../KlingVideo/execute/connect';
+import { jobToItem, jobToJson } from '../KlingVideo/execute/output';
+import { CREDENTIAL_TYPES, CredentialFieldError, toProviderCredentials } from '../shared/credentials';
+import { ProviderApiError } from '../shared/errors';
+import type { Job, JobStatus, ProviderId } from '../shared/job';
+import { DownloadError } from '../shared/media/download';
+import { getProvider } from '../shared/providers';
+import type { ProviderClient } from '../shared/providers/types';
+
+/** The terminal states a trigger can be told to emit. */
+export type TriggerEvent = Extract<JobStatus, 'succeeded' | 'failed' | 'canceled'>;
+
+export const DEFAULT_EVENTS: TriggerEvent[] = ['succeeded', 'failed'];
+
+export const eventsProperty: INodeProperties = {
+	displayName: 'Events',
+	name: 'events',
+	type: 'multiOptions',
+	options: [
+		{ name: 'Canceled', value: 'canceled', description: 'A job was canceled before it finished' },
+		{ name: 'Failed', value: 'failed', description: 'A job ended with an error (content policy, invalid input, provider failure)' },
+		{ name: 'Succeeded', value: 'succeeded', description: 'A job finished and its video (or voice) is ready' },
+	],
+	default: ['succeeded', 'failed'],
+	required: true,
+	description: 'Which finished jobs start the workflow',
+};
+
+export const BINARY_PROPERTY_OPTION: INodeProperties = {
+	displayName: 'Binary Property',
+	name: 'binaryPropertyName',
+	type: 'string',
+	default: 'data',
+	description: 'Name of the output binary property that receives the video',
+};
+
+export const DOWNLOAD_VIDEO_OPTION: INodeProperties = {
+	displayName: 'Download Video',
+	name: 'downloadVideo',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether to put the MP4 of a succeeded job into a binary property (streamed to n8n, never held whole in memory)',
+};
+
+export interface TriggerOutputOptions {
+	downloadVideo: boolean;
+	binaryPropertyName: string;
+}
+
+export function readEvents(value: unknown): Set<TriggerEvent> {
+	const list = Array.isArray(value) ? value : DEFAULT_EVENTS;
+	return new Set(list.filter((event): event is TriggerEvent => ['succeeded', 'failed', 'canceled'].includes(event as string)));
+}
+
+export function readOutputOptions(options: IDataObject): TriggerOutputOptions {
+	const name = typeof options.binaryPropertyName === 'string' ? options.binaryPropertyName.trim() : '';
+	return {
+		downloadVideo: options.downloadVideo !== false,
+		binaryPropertyName: name || 'data',
+	};
+}
+
+/** Any n8n context that can read the node's credentials (webhook, hook, poll). */
+export interface CredentialSource {
+	getCredentials<T extends object = ICredentialDataDecryptedObject>(type: string): Promise<T>;
+}
+
+/** The provider's client for the node's credential, on the process-wide HTTP client. */
+export async function connectTrigger(context: CredentialSource, provider: ProviderId): Promise<ProviderClient> {
+	const data = await context.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPES[provider]);
+	return getProvider(provider).connect(toProviderCredentials(provider, data), httpClient());
+}
+
+/** What `jobToItem` uses of its context: only the binary store. */
+export interface BinaryContext {
+	helpers: Pick<IWebhookFunctions['helpers'], 'prepareBinaryData'>;
+	logger: Logger;
+	getNode(): INode;
+}
+
+/**
+ * The output item of a finished job, the same shape as the action node's. A video that cannot
+ * be downloaded (expired, provider down) does not lose the job: the item goes out without the
+ * binary, with `downloadError` saying why, and the video URL is still in the JSON.
+ */
+export async function triggerItem(
+	context: BinaryContext,
+	job: Job,
+	options: TriggerOutputOptions,
+	signal?: AbortSignal,
+): Promise<INodeExecutionData> {
+	try {
+		// `jobToItem` is typed for the action node's contexts but only touches `helpers.prepareBinaryData`,
+		// which the webhook and poll contexts both have.
+		return await jobToItem(context as unknown as IWebhookFunctions, httpClient(), job, 0, options, {}, signal);
+	} catch (error) {
+		if (!(error instanceof DownloadError)) throw toTriggerError(context.getNode(), error);
+		context.logger.warn(`Kling Video: the video of job ${job.jobId} on ${job.provider} could not be downloaded: ${error.message}`);
+		return { json: jobToJson(job, { downloadError: error.message }), pairedItem: { item: 0 } };
+	}
+}
+
+/** The error a trigger throws where n8n should show it (activation, a first poll, a manual test). */
+export function toTriggerError(node: INode, error: unknown): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (error instanceof ProviderApiError) {
+		const body: JsonObject = {
+			provider: error.provider,
+			kind: error.kind,
+			...(error.code !== undefined ? { code: error.code } : {}),
+			...(error.responseBody !== undefined ? { response: error.responseBody as JsonObject } : {}),
+		};
+		return new NodeApiError(node, body, {
+			message: error.message,
+			httpCode: error.httpStatus ? String(error.httpStatus) : undefined,
+		});
+	}
+	if (error instanceof CredentialFieldError) return new NodeOperationError(node, error.message);
+	const message = error instanceof Error ? error.message : String(error);
+	// Anything else on the way to the provider (connection refused, DNS, timeout) is an API failure.
+	return new NodeApiError(node, { message } as JsonObject, { message });
+}
+
+export function describeError(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}

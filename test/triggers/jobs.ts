@@ -1,0 +1,39 @@
+/** Jobs on the emulator, created through the package's own adapters (as the action node submits them). */
+import { CREDENTIAL_TYPES, toProviderCredentials } from '../../nodes/shared/credentials';
+import { HttpClient } from '../../nodes/shared/http';
+import type { Job, ProviderId, VideoRequest } from '../../nodes/shared/job';
+import { getProvider } from '../../nodes/shared/providers';
+import type { ProviderClient } from '../../nodes/shared/providers/types';
+import type { Emulator } from '../emulator';
+import { emulatorCredentials } from './triggerHarness';
+
+export function clientFor(provider: ProviderId, emulator: Emulator, http: HttpClient): ProviderClient {
+	return getProvider(provider).connect(toProviderCredentials(provider, emulatorCredentials(provider, emulator)), http);
+}
+
+/** A text-to-video request every provider accepts (quality only where the provider takes it). */
+export function textToVideo(provider: ProviderId, prompt: string): VideoRequest {
+	return {
+		operation: 'textToVideo',
+		prompt,
+		duration: 5,
+		aspectRatio: '16:9',
+		generateAudio: false,
+		...(provider === 'kling' || provider === 'wavespeed' ? { quality: 'pro' as const } : {}),
+	};
+}
+
+export async function submitJobs(
+	client: ProviderClient,
+	provider: ProviderId,
+	count: number,
+	webhookUrl?: string,
+): Promise<Job[]> {
+	const jobs: Job[] = [];
+	for (let index = 0; index < count; index++) {
+		jobs.push(await client.submit(textToVideo(provider, `job ${index}`), webhookUrl ? { webhookUrl } : {}));
+	}
+	return jobs;
+}
+
+export { CREDENTIAL_TYPES, HttpClient };
