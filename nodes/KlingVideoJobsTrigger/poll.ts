@@ -17,10 +17,10 @@
  * prepared, leaves the rest for the next poll and holds the cursor so none of it is skipped.
  */
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import { connectProvider } from '../shared/connect';
 import { SeenSet } from '../shared/dedupe';
 import { isTerminal, type GenerationOperation, type Job, type ProviderId } from '../shared/job';
 import {
-	connectTrigger,
 	describeError,
 	readEvents,
 	readOutputOptions,
@@ -97,7 +97,7 @@ export async function pollJobs(context: IPollFunctions): Promise<INodeExecutionD
 	const since = new Date((previousCursor ?? startedAt) - settings.lookbackMs);
 
 	try {
-		const client = await connectTrigger(context, settings.provider);
+		const client = await connectProvider(context, settings.provider);
 		const listed = await client.list({ since, operations: settings.operations, maxPages: settings.maxPages, signal });
 
 		const handled = new SeenSet(state[HANDLED_KEY], MAX_HANDLED_JOBS);
@@ -155,7 +155,7 @@ async function latestFinishedJob(
 	signal: AbortSignal,
 ): Promise<INodeExecutionData[][] | null> {
 	try {
-		const client = await connectTrigger(context, settings.provider);
+		const client = await connectProvider(context, settings.provider);
 		const listed = await client.list({ operations: settings.operations, maxPages: 1, signal });
 		const latest = listed
 			.filter((job) => isTerminal(job.status) && settings.events.has(job.status as TriggerEvent))

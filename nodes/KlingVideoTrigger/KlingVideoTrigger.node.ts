@@ -5,13 +5,13 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
+import { connectProvider } from '../shared/connect';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { credentialDescriptions, providerProperty } from '../KlingVideo/description/operations';
 import type { ProviderId } from '../shared/job';
 import { handleDelivery } from './delivery';
 import {
 	BINARY_PROPERTY_OPTION,
-	connectTrigger,
 	DOWNLOAD_VIDEO_OPTION,
 	eventsProperty,
 	toTriggerError,
@@ -85,7 +85,7 @@ export class KlingVideoTrigger implements INodeType {
 				const provider = this.getNodeParameter('provider') as ProviderId;
 				const pasted = String(this.getNodeParameter('webhookSecret', '') ?? '').trim();
 				try {
-					const client = await connectTrigger(this, provider);
+					const client = await connectProvider(this, provider);
 					if (client.fetchWebhookSecret && !pasted) await client.fetchWebhookSecret();
 					else await client.testCredentials();
 				} catch (error) {

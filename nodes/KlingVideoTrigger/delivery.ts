@@ -17,16 +17,15 @@
  * Every rejection is answered here through the response object, and no execution starts.
  */
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { webhookSecretFor } from '../KlingVideo/execute/webhookSecrets';
+import { connectProvider } from '../shared/connect';
+import { readRawBody, verifyDelivery, type RawRequest } from '../shared/webhookVerification';
 import { CredentialFieldError } from '../shared/credentials';
 import { jobToJson } from '../KlingVideo/execute/output';
 import { claimDelivery, SeenSet } from '../shared/dedupe';
 import { ProviderApiError, WebhookRejectedError } from '../shared/errors';
 import { isTerminal, type Job, type ProviderId } from '../shared/job';
-import type { ProviderClient } from '../shared/providers/types';
 import { MAX_WEBHOOK_BODY_BYTES } from '../shared/webhooks/common';
 import {
-	connectTrigger,
 	describeError,
 	readEvents,
 	readOutputOptions,
@@ -39,14 +38,6 @@ export const MAX_REMEMBERED_DELIVERIES = 1000;
 
 /** Where the remembered pairs live in the node's static data. */
 export const EMITTED_KEY = 'emittedJobs';
-
-/** The parts of an express request the handler reads (n8n sets `rawBody` before the node runs). */
-interface RawRequest {
-	headers: Record<string, string | string[] | undefined>;
-	rawBody?: Buffer;
-	body?: unknown;
-	readRawBody?: () => Promise<void>;
-}
 
 function answer(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
 	context.getResponseObject().status(status).json(body);
@@ -71,12 +62,9 @@ export async function handleDelivery(context: IWebhookFunctions): Promise<IWebho
 
 	let job: Job;
 	try {
-		const client = await connectTrigger(context, provider);
-		job = await client.verifyWebhook({
-			headers: request.headers,
-			rawBody,
-			secret: await signingSecret(context, client, provider),
-		});
+		const client = await connectProvider(context, provider);
+		const pasted = String(context.getNodeParameter('webhookSecret', '') ?? '').trim();
+		job = await verifyDelivery(context, client, provider, { ...request, rawBody }, pasted || undefined);
 	} catch (error) {
 		if (error instanceof WebhookRejectedError) return answer(context, error.httpStatus, { error: error.message });
 		// Our side's trouble (credential, provider unreachable): no execution; the provider retries.
@@ -120,25 +108,6 @@ export async function handleDelivery(context: IWebhookFunctions): Promise<IWebho
 		});
 		return { noWebhookResponse: true, workflowData: [[{ json: jobToJson(job, { downloadError: message }), pairedItem: { item: 0 } }]] };
 	}
-}
-
-/** Replicate and WaveSpeed sign with the account secret: pasted in the node, or fetched and cached. */
-async function signingSecret(
-	context: IWebhookFunctions,
-	client: ProviderClient,
-	provider: ProviderId,
-): Promise<string | undefined> {
-	if (!client.fetchWebhookSecret) return undefined;
-	const pasted = String(context.getNodeParameter('webhookSecret', '') ?? '').trim();
-	return await webhookSecretFor(client, provider, context, pasted || undefined);
-}
-
-async function readRawBody(request: RawRequest): Promise<Buffer> {
-	if (!Buffer.isBuffer(request.rawBody) && typeof request.readRawBody === 'function') await request.readRawBody();
-	if (Buffer.isBuffer(request.rawBody)) return request.rawBody;
-	// No raw bytes kept (not n8n's HTTP server): the parsed body is all there is. A signature over
-	// re-serialised JSON rarely matches, so signed providers reject it; Kling re-reads the task anyway.
-	return Buffer.from(request.body === undefined ? '' : JSON.stringify(request.body));
 }
 
 function firstHeader(value: string | string[] | undefined): string | undefined {

@@ -6,7 +6,6 @@
 import {
 	NodeApiError,
 	NodeOperationError,
-	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type INode,
 	type INodeExecutionData,
@@ -15,14 +14,12 @@ import {
 	type JsonObject,
 	type Logger,
 } from 'n8n-workflow';
-import { httpClient } from '../KlingVideo/execute/connect';
+import { httpClient } from '../shared/connect';
 import { jobToItem, jobToJson } from '../KlingVideo/execute/output';
-import { CREDENTIAL_TYPES, CredentialFieldError, toProviderCredentials } from '../shared/credentials';
+import { CredentialFieldError } from '../shared/credentials';
 import { ProviderApiError } from '../shared/errors';
-import type { Job, JobStatus, ProviderId } from '../shared/job';
+import type { Job, JobStatus } from '../shared/job';
 import { DownloadError } from '../shared/media/download';
-import { getProvider } from '../shared/providers';
-import type { ProviderClient } from '../shared/providers/types';
 
 /** The terminal states a trigger can be told to emit. */
 export type TriggerEvent = Extract<JobStatus, 'succeeded' | 'failed' | 'canceled'>;
@@ -78,17 +75,6 @@ export function readOutputOptions(options: IDataObject): TriggerOutputOptions {
 	};
 }
 
-/** Any n8n context that can read the node's credentials (webhook, hook, poll). */
-export interface CredentialSource {
-	getCredentials<T extends object = ICredentialDataDecryptedObject>(type: string): Promise<T>;
-}
-
-/** The provider's client for the node's credential, on the process-wide HTTP client. */
-export async function connectTrigger(context: CredentialSource, provider: ProviderId): Promise<ProviderClient> {
-	const data = await context.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPES[provider]);
-	return getProvider(provider).connect(toProviderCredentials(provider, data), httpClient());
-}
-
 /** What `jobToItem` uses of its context: only the binary store. */
 export interface BinaryContext {
 	helpers: Pick<IWebhookFunctions['helpers'], 'prepareBinaryData'>;
@@ -108,9 +94,7 @@ export async function triggerItem(
 	signal?: AbortSignal,
 ): Promise<INodeExecutionData> {
 	try {
-		// `jobToItem` is typed for the action node's contexts but only touches `helpers.prepareBinaryData`,
-		// which the webhook and poll contexts both have.
-		return await jobToItem(context as unknown as IWebhookFunctions, httpClient(), job, 0, options, {}, signal);
+		return await jobToItem(context, httpClient(), job, 0, options, {}, signal);
 	} catch (error) {
 		if (!(error instanceof DownloadError)) throw toTriggerError(context.getNode(), error);
 		context.logger.warn(`Kling Video: the video of job ${job.jobId} on ${job.provider} could not be downloaded: ${error.message}`);

@@ -14,7 +14,7 @@ import type { ProviderClient } from '../../shared/providers/types';
 import { waitForCompletion } from '../../shared/waiting';
 import { MEDIA_FIELDS } from '../description/media';
 import type { WaitMode } from '../description/waiting';
-import { connectProvider, httpClient } from './connect';
+import { connectProvider, httpClient } from '../../shared/connect';
 import { InvalidParameterError } from './invalidParameter';
 import { resolveMedia, urlScheme } from './mediaInput';
 import { toNodeError } from './nodeErrors';

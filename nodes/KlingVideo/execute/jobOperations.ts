@@ -1,7 +1,7 @@
 /** Get Job and Cancel Job: one provider call per item, for jobs made by any run or client. */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { GenerationOperation, JobRef, ProviderId } from '../../shared/job';
-import { connectProvider, httpClient } from './connect';
+import { connectProvider, httpClient } from '../../shared/connect';
 import { InvalidParameterError } from './invalidParameter';
 import { toNodeError } from './nodeErrors';
 import { jobToItem } from './output';

@@ -1,5 +1,5 @@
 /** The output item of a job: the unified job as JSON, the video as binary, paired to its input. */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { HttpClient } from '../../shared/http';
 import type { Job } from '../../shared/job';
 import { downloadVideo } from '../../shared/media/download';
@@ -15,8 +15,13 @@ export function jobToJson(job: Job, extra: IDataObject = {}): IDataObject {
 	return { ...visible, ...extra } as unknown as IDataObject;
 }
 
+/** What the output needs of an n8n context: the binary store (execute, webhook and poll contexts all have it). */
+export interface BinaryStoreContext {
+	helpers: Pick<IExecuteFunctions['helpers'], 'prepareBinaryData'>;
+}
+
 export async function jobToItem(
-	context: IExecuteFunctions | IWebhookFunctions,
+	context: BinaryStoreContext,
 	http: HttpClient,
 	job: Job,
 	itemIndex: number,

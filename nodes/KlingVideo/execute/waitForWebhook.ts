@@ -22,10 +22,10 @@ import { WebhookRejectedError } from '../../shared/errors';
 import { settle } from '../../shared/http';
 import { GENERATION_OPERATIONS, isTerminal, PROVIDER_IDS, type Job, type JobRef, type ProviderId } from '../../shared/job';
 import { withSubmittedDetails } from '../../shared/jobDetails';
-import { connectProvider, httpClient } from './connect';
+import { verifyDelivery, type RawRequest } from '../../shared/webhookVerification';
+import { connectProvider, httpClient } from '../../shared/connect';
 import { toNodeError } from './nodeErrors';
 import { jobToItem, jobToJson } from './output';
-import { webhookSecretFor } from './webhookSecrets';
 
 /** Query parameter of the callback URL that carries the paused job's context. */
 const CONTEXT_PARAM = 'klingVideo';
@@ -126,13 +126,7 @@ export async function resumeFromWebhook(context: IWebhookFunctions): Promise<IWe
 		// The provider's answer, never the caller's word, decides the outcome.
 		job = await client.get(body.data.ref);
 	} else {
-		const verified = await settle(
-			client.verifyWebhook({
-				headers: request.headers,
-				rawBody: (request as unknown as { rawBody?: Buffer }).rawBody ?? Buffer.from(JSON.stringify(context.getBodyData())),
-				secret: await webhookSecretFor(client, provider, context),
-			}),
-		);
+		const verified = await settle(verifyDelivery(context, client, provider, request as unknown as RawRequest));
 		if (!verified.ok) {
 			if (verified.error instanceof WebhookRejectedError) {
 				return answer(context, verified.error.httpStatus, { error: verified.error.message });
