@@ -1,7 +1,7 @@
 /**
  * How a node waits for a job in-process: long-poll where the provider can hold a request open
- * (fewest requests, completion noticed at once), otherwise status polls on a schedule that
- * starts quick and backs off. Bounded by a timeout; stops at once when the signal aborts.
+ * (fewest requests, completion noticed at once), otherwise status polls placed where completion
+ * is likely. Bounded by a timeout; stops at once when the signal aborts.
  */
 import { ProviderApiError } from './errors';
 import { sleep } from './http';
@@ -11,19 +11,61 @@ import type { ProviderClient } from './providers/types';
 export interface WaitOptions {
 	timeoutMs: number;
 	signal?: AbortSignal;
-	/** Delay before the next status poll, given how long the job has run. */
-	pollDelayMs?: (elapsedMs: number) => number;
+	/** Delay before the next status poll, given how long the job has run and how long such jobs take. */
+	pollDelayMs?: (elapsedMs: number, expectedMs: number | null) => number;
 	/** The longest single long-poll request, in seconds. */
 	longPollSeconds?: number;
+	/** Jobs of the same shape take about as long as each other; their history sets the poll schedule. */
+	durations?: DurationModel;
+}
+
+/** Near the expected end, polls this far apart (at most): completion is noticed within about 2 s. */
+const NEAR_END_INTERVAL_MS = 1_500;
+const MAX_INTERVAL_MS = 30_000;
+const COLD_MAX_INTERVAL_MS = 15_000;
+
+/**
+ * With a history of such jobs: halve the distance to the expected end (a 60 s job: polls at 30,
+ * 45, 52, 56, 58 s), poll every 1.5 s around it, then back off in proportion to the overrun, so
+ * a 60 s job costs about seven status calls. Without a history: double the interval from 1 s up
+ * to 15 s (1, 2, 4, 8, 16, 31, 46, 61 s), which catches quick jobs and costs eight calls on a
+ * 60 s one; the job's time then becomes the history.
+ */
+export function pollDelayMs(elapsedMs: number, expectedMs: number | null): number {
+	if (expectedMs === null) return Math.min(COLD_MAX_INTERVAL_MS, Math.max(1_000, elapsedMs));
+	const nearEnd = Math.min(NEAR_END_INTERVAL_MS, Math.max(250, expectedMs / 4));
+	const remaining = expectedMs - elapsedMs;
+	if (remaining > 2 * nearEnd) return Math.min(MAX_INTERVAL_MS, Math.max(nearEnd, remaining / 2));
+	const overrun = elapsedMs - expectedMs;
+	if (overrun < expectedMs / 4) return nearEnd;
+	return Math.min(MAX_INTERVAL_MS, Math.max(nearEnd, overrun / 4));
 }
 
 /**
- * Polls early to catch short or cached jobs, then backs off in proportion to the job's age,
- * so a 60 s job costs a handful of calls and a 10 min job does not cost hundreds.
+ * How long jobs of one shape (provider, operation, clip length, audio) take, learned from the
+ * jobs this process has seen (moving average).
  */
-export function defaultPollDelayMs(elapsedMs: number): number {
-	return Math.min(15_000, Math.max(1_000, Math.round(elapsedMs * 0.25)));
+export class DurationModel {
+	private readonly expected = new Map<string, number>();
+
+	static keyOf(job: Pick<Job, 'provider' | 'operation' | 'durationSeconds' | 'hasAudio'>): string {
+		return `${job.provider}:${job.operation}:${job.durationSeconds ?? 5}:${job.hasAudio ? 'audio' : 'silent'}`;
+	}
+
+	expectedMs(key: string): number | null {
+		return this.expected.get(key) ?? null;
+	}
+
+	observe(key: string, tookMs: number): void {
+		const previous = this.expected.get(key);
+		this.expected.set(key, previous === undefined ? tookMs : Math.round(previous * 0.7 + tookMs * 0.3));
+		// Shapes are few (4 providers × 4 operations × 2 lengths × 2); the bound only guards against misuse.
+		if (this.expected.size > 256) this.expected.delete(this.expected.keys().next().value as string);
+	}
 }
+
+/** Shared by every wait in this process, so a batch's later jobs poll on what the earlier ones showed. */
+export const processDurations = new DurationModel();
 
 export class WaitTimeoutError extends ProviderApiError {
 	readonly lastJob: Job;
@@ -43,7 +85,10 @@ export class WaitTimeoutError extends ProviderApiError {
 export async function waitForCompletion(client: ProviderClient, submitted: Job, options: WaitOptions): Promise<Job> {
 	const started = Date.now();
 	const deadline = started + options.timeoutMs;
-	const pollDelay = options.pollDelayMs ?? defaultPollDelayMs;
+	const delayFor = options.pollDelayMs ?? pollDelayMs;
+	const durations = options.durations ?? processDurations;
+	const key = DurationModel.keyOf(submitted);
+	const expectedMs = durations.expectedMs(key);
 	let job = submitted;
 	while (!isTerminal(job.status)) {
 		const remainingMs = deadline - Date.now();
@@ -52,9 +97,10 @@ export async function waitForCompletion(client: ProviderClient, submitted: Job, 
 			const seconds = Math.max(1, Math.min(options.longPollSeconds ?? 55, Math.ceil(remainingMs / 1000)));
 			job = await client.waitForChange(job.ref, seconds, options.signal);
 		} else {
-			await sleep(Math.min(pollDelay(Date.now() - started), remainingMs), options.signal);
+			await sleep(Math.min(delayFor(Date.now() - started, expectedMs), remainingMs), options.signal);
 			job = await client.get(job.ref, options.signal);
 		}
 	}
+	if (job.status === 'succeeded') durations.observe(key, Date.now() - started);
 	return job;
 }
