@@ -3,6 +3,7 @@
  * status SSE stream as long-poll, ED25519-signed webhooks, fal CDN uploads and the platform
  * request list. Only this file knows fal's URLs, field names, states and error shapes.
  */
+import { describeIssues } from './parse';
 import type { HttpClient, HttpResponse } from '../http';
 import { ProviderApiError, WebhookRejectedError } from '../errors';
 import {
@@ -19,7 +20,6 @@ import { estimateCostUsd } from '../pricing';
 import { parseJsonBody } from '../webhooks/common';
 import { jwksCacheFor, verifyFalDelivery } from '../webhooks/ed25519';
 import {
-	describeIssues,
 	falErrorBodySchema,
 	falListSchema,
 	falResultSchema,

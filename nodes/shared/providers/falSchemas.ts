@@ -4,7 +4,7 @@
  * platform API reference; unknown extra keys are kept (`passthrough`) so `raw` stays complete.
  */
 import { z } from 'zod';
-import { MalformedResponseError } from '../errors';
+import { parseProviderAnswer } from './parse';
 import type { JobRef } from '../job';
 
 /** The three queue states fal reports; a failure is a COMPLETED whose result GET is not 200. */
@@ -124,18 +124,5 @@ export const falListSchema = z
 	})
 	.passthrough();
 
-/** A readable list of what did not match: `path: message; …`. */
-export function describeIssues(error: z.ZodError): string {
-	return error.issues
-		.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-		.join('; ');
-}
-
-/** Parses a fal answer or throws `MalformedResponseError` naming what did not match (and the job, when known). */
-export function parseFalAnswer<T extends z.ZodTypeAny>(schema: T, value: unknown, what: string, jobRef?: JobRef): z.infer<T> {
-	const parsed = schema.safeParse(value);
-	if (parsed.success) return parsed.data;
-	const error = new MalformedResponseError('fal', what, describeIssues(parsed.error), value);
-	error.jobRef = jobRef;
-	throw error;
-}
+export const parseFalAnswer = <T extends z.ZodTypeAny>(schema: T, value: unknown, what: string, jobRef?: JobRef): z.infer<T> =>
+	parseProviderAnswer('fal', schema, value, what, jobRef);

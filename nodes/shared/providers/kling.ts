@@ -5,6 +5,7 @@
  * field names, states and error codes.
  */
 import { createHash } from 'node:crypto';
+import { describeIssues } from './parse';
 import type { HttpClient, HttpResponse } from '../http';
 import { ProviderApiError, WebhookRejectedError } from '../errors';
 import { DEFAULTS, type GenerationOperation, type Job, type JobError, type JobRef, type JobStatus, type VideoRequest } from '../job';
@@ -12,7 +13,6 @@ import { estimateCostUsd } from '../pricing';
 import { parseJsonBody, requireBodySize } from '../webhooks/common';
 import { signKlingJwt } from './klingJwt';
 import {
-	describeKlingIssues,
 	klingCallbackSchema,
 	klingEnvelopeSchema,
 	klingTaskListSchema,
@@ -495,7 +495,7 @@ class KlingClient implements ProviderClient {
 	async verifyWebhook(delivery: WebhookDelivery): Promise<Job> {
 		requireBodySize(delivery);
 		const parsed = klingCallbackSchema.safeParse(parseJsonBody(delivery));
-		if (!parsed.success) throw new WebhookRejectedError(400, `Kling callback body: ${describeKlingIssues(parsed.error)}`);
+		if (!parsed.success) throw new WebhookRejectedError(400, `Kling callback body: ${describeIssues(parsed.error)}`);
 		// Kling signs nothing: the body only says which task to ask about; the answer is the API's.
 		const job = await this.query(parsed.data.task_id, null);
 		if (!job) throw new WebhookRejectedError(401, `Kling knows no task ${parsed.data.task_id} for these credentials`);

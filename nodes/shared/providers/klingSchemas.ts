@@ -4,7 +4,7 @@
  * task objects with `task_status` / `task_result.videos[]`); unknown extra keys are kept.
  */
 import { z } from 'zod';
-import { MalformedResponseError } from '../errors';
+import { parseProviderAnswer } from './parse';
 import type { JobRef } from '../job';
 
 export const KLING_TASK_STATES = ['submitted', 'processing', 'succeed', 'failed'] as const;
@@ -58,23 +58,5 @@ export const klingCallbackSchema = z
 	})
 	.passthrough();
 
-/** A readable list of what did not match: `path: message; …`. */
-export function describeKlingIssues(error: z.ZodError): string {
-	return error.issues
-		.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-		.join('; ');
-}
-
-/** Parses a Kling answer or throws `MalformedResponseError` naming what did not match (and the job, when known). */
-export function parseKlingAnswer<T extends z.ZodTypeAny>(
-	schema: T,
-	value: unknown,
-	what: string,
-	jobRef?: JobRef,
-): z.infer<T> {
-	const parsed = schema.safeParse(value);
-	if (parsed.success) return parsed.data;
-	const error = new MalformedResponseError('kling', what, describeKlingIssues(parsed.error), value);
-	error.jobRef = jobRef;
-	throw error;
-}
+export const parseKlingAnswer = <T extends z.ZodTypeAny>(schema: T, value: unknown, what: string, jobRef?: JobRef): z.infer<T> =>
+	parseProviderAnswer('kling', schema, value, what, jobRef);

@@ -4,6 +4,7 @@
  * input names, states and error shapes; the tables right below hold all of them.
  */
 import { ProviderApiError, WebhookRejectedError } from '../errors';
+import { describeIssues } from './parse';
 import type { HttpClient, HttpResponse } from '../http';
 import { FormData } from '../http';
 import type { FailureKind, GenerationOperation, Job, JobRef, JobStatus, VideoRequest } from '../job';
@@ -11,7 +12,6 @@ import { estimateCostUsd } from '../pricing';
 import { parseJsonBody } from '../webhooks/common';
 import { STANDARD_WEBHOOKS, verifyHmacDelivery } from '../webhooks/hmac';
 import {
-	formatIssues,
 	parseReplicate,
 	replicateAccountSchema,
 	replicateErrorSchema,
@@ -392,7 +392,7 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ReplicateC
 			verifyHmacDelivery(delivery, STANDARD_WEBHOOKS);
 			const body = parseJsonBody(delivery);
 			const parsed = replicatePredictionSchema.safeParse(body);
-			if (!parsed.success) throw new WebhookRejectedError(400, `Replicate webhook body is not a prediction: ${formatIssues(parsed.error)}`);
+			if (!parsed.success) throw new WebhookRejectedError(400, `Replicate webhook body is not a prediction: ${describeIssues(parsed.error)}`);
 			return replicateJob(parsed.data, body);
 		},
 

@@ -4,7 +4,7 @@
  * `raw` untouched because the adapter keeps the answer as received.
  */
 import { z } from 'zod';
-import { MalformedResponseError } from '../errors';
+import { parseProviderAnswer } from './parse';
 import type { JobRef } from '../job';
 
 export const REPLICATE_STATUSES = ['starting', 'processing', 'succeeded', 'failed', 'canceled', 'aborted'] as const;
@@ -72,18 +72,5 @@ export const replicateErrorSchema = z.object({
 });
 export type ReplicateErrorBody = z.infer<typeof replicateErrorSchema>;
 
-/** "path: message; path: message" for an error that a person reads. */
-export function formatIssues(error: z.ZodError): string {
-	return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(body)'}: ${issue.message}`).join('; ');
-}
-
-/** Parses a Replicate answer or throws `MalformedResponseError` listing what did not fit. */
-export function parseReplicate<T extends z.ZodTypeAny>(schema: T, value: unknown, what: string, jobRef?: JobRef): z.infer<T> {
-	const result = schema.safeParse(value);
-	if (result.success) return result.data;
-	const issues = value === undefined ? '(body): not JSON' : formatIssues(result.error);
-	const error = new MalformedResponseError('replicate', what, issues, value);
-	// A job that exists but cannot be read must still reach the user, so they can look it up.
-	error.jobRef = jobRef;
-	throw error;
-}
+export const parseReplicate = <T extends z.ZodTypeAny>(schema: T, value: unknown, what: string, jobRef?: JobRef): z.infer<T> =>
+	parseProviderAnswer('replicate', schema, value, what, jobRef);

@@ -4,6 +4,7 @@
  * tables right below hold all of them.
  */
 import { ProviderApiError, WebhookRejectedError } from '../errors';
+import { describeIssues } from './parse';
 import type { HttpClient, HttpResponse } from '../http';
 import { FormData } from '../http';
 import { DEFAULTS, type FailureKind, type GenerationOperation, type Job, type JobRef, type JobStatus, type Quality, type VideoRequest } from '../job';
@@ -22,7 +23,6 @@ import type {
 	WebhookDelivery,
 } from './types';
 import {
-	formatIssues,
 	parseWavespeed,
 	wavespeedBalanceDataSchema,
 	wavespeedEnvelopeHeadSchema,
@@ -432,7 +432,7 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ProviderCl
 			verifyHmacDelivery(delivery, WAVESPEED_WEBHOOKS);
 			const body = parseJsonBody(delivery);
 			const parsed = wavespeedPredictionSchema.safeParse(body);
-			if (!parsed.success) throw new WebhookRejectedError(400, `WaveSpeed webhook body is not a prediction: ${formatIssues(parsed.error)}`);
+			if (!parsed.success) throw new WebhookRejectedError(400, `WaveSpeed webhook body is not a prediction: ${describeIssues(parsed.error)}`);
 			return wavespeedJob(parsed.data, body);
 		},
 

@@ -4,7 +4,7 @@
  * the bare prediction. Unknown keys pass through to `raw` untouched.
  */
 import { z } from 'zod';
-import { MalformedResponseError } from '../errors';
+import { parseProviderAnswer } from './parse';
 import type { JobRef } from '../job';
 
 /** The documented states plus the terminal ones WaveSpeed's SDKs also check for. */
@@ -75,18 +75,5 @@ export const wavespeedErrorSchema = z.object({
 	data: z.unknown().optional(),
 });
 
-/** "path: message; path: message" for an error that a person reads. */
-export function formatIssues(error: z.ZodError): string {
-	return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(body)'}: ${issue.message}`).join('; ');
-}
-
-/** Parses a WaveSpeed answer or throws `MalformedResponseError` listing what did not fit. */
-export function parseWavespeed<T extends z.ZodTypeAny>(schema: T, value: unknown, what: string, jobRef?: JobRef): z.infer<T> {
-	const result = schema.safeParse(value);
-	if (result.success) return result.data;
-	const issues = value === undefined ? '(body): not JSON' : formatIssues(result.error);
-	const error = new MalformedResponseError('wavespeed', what, issues, value);
-	// A job that exists but cannot be read must still reach the user, so they can look it up.
-	error.jobRef = jobRef;
-	throw error;
-}
+export const parseWavespeed = <T extends z.ZodTypeAny>(schema: T, value: unknown, what: string, jobRef?: JobRef): z.infer<T> =>
+	parseProviderAnswer('wavespeed', schema, value, what, jobRef);
