@@ -4,6 +4,7 @@
  * request list. Only this file knows fal's URLs, field names, states and error shapes.
  */
 import { describeIssues } from './parse';
+import { bodyOf, isOk } from './values';
 import type { HttpClient, HttpResponse } from '../http';
 import { ProviderApiError, WebhookRejectedError } from '../errors';
 import {
@@ -460,9 +461,6 @@ export function falUrls(baseUrl: string | undefined): FalUrls {
 }
 
 /** Either the JSON or, when it is not JSON, the text: what zod should complain about. */
-const bodyOf = (response: HttpResponse): unknown => response.json() ?? response.text();
-const ok = (response: HttpResponse) => response.status >= 200 && response.status < 300;
-
 class FalClient implements ProviderClient {
 	readonly provider = 'fal' as const;
 	private readonly urls: FalUrls;
@@ -494,7 +492,7 @@ class FalClient implements ProviderClient {
 			signal: options.signal,
 			isFinal: falIsFinal,
 		});
-		if (!ok(response)) throw falHttpError(response, `submit to ${endpoint}`);
+		if (!isOk(response)) throw falHttpError(response, `submit to ${endpoint}`);
 		const raw = bodyOf(response);
 		const answer = parseFalAnswer(falSubmitSchema, raw, 'submit answer');
 		const ref: JobRef = {
@@ -509,7 +507,7 @@ class FalClient implements ProviderClient {
 	async get(ref: JobRef, signal?: AbortSignal): Promise<Job> {
 		const urls = this.jobUrls(ref);
 		const response = await this.http.send({ url: urls.status, headers: this.auth, kind: 'read', signal, isFinal: falIsFinal });
-		if (!ok(response)) throw falHttpError(response, `status of ${ref.jobId}`, ref);
+		if (!isOk(response)) throw falHttpError(response, `status of ${ref.jobId}`, ref);
 		const raw = bodyOf(response);
 		return this.jobFromStatus(ref, parseFalAnswer(falStatusSchema, raw, 'status answer', ref), raw, signal);
 	}
@@ -542,7 +540,7 @@ class FalClient implements ProviderClient {
 			signal,
 			isFinal: falIsFinal,
 		});
-		if (!ok(response)) throw falHttpError(response, `cancel of ${ref.jobId}`, ref);
+		if (!isOk(response)) throw falHttpError(response, `cancel of ${ref.jobId}`, ref);
 	}
 
 	async list(options: ListOptions = {}): Promise<Job[]> {
@@ -562,7 +560,7 @@ class FalClient implements ProviderClient {
 					signal: options.signal,
 					isFinal: falIsFinal,
 				});
-				if (!ok(response)) throw falHttpError(response, `list of ${endpoint}`);
+				if (!isOk(response)) throw falHttpError(response, `list of ${endpoint}`);
 				const answer = parseFalAnswer(falListSchema, bodyOf(response), 'request list');
 				for (const item of answer.items) {
 					const job = this.jobFromListItem(endpoint, item);
@@ -588,7 +586,7 @@ class FalClient implements ProviderClient {
 			signal,
 			isFinal: falIsFinal,
 		});
-		if (!ok(initiate)) throw falHttpError(initiate, 'upload initiation');
+		if (!isOk(initiate)) throw falHttpError(initiate, 'upload initiation');
 		const target = parseFalAnswer(falUploadInitiateSchema, bodyOf(initiate), 'upload initiation answer');
 		// The upload URL is pre-signed: it gets the bytes and no API key.
 		const put = await this.http.send({
@@ -599,7 +597,7 @@ class FalClient implements ProviderClient {
 			kind: 'read',
 			signal,
 		});
-		if (!ok(put)) throw falHttpError(put, 'upload');
+		if (!isOk(put)) throw falHttpError(put, 'upload');
 		return target.file_url;
 	}
 
@@ -607,7 +605,7 @@ class FalClient implements ProviderClient {
 		const jwksUrl = this.urls.jwks;
 		const verified = await verifyFalDelivery(delivery, jwksCacheFor(jwksUrl), async () => {
 			const response = await this.http.send({ url: jwksUrl, kind: 'read' });
-			if (!ok(response)) throw falHttpError(response, 'JWKS fetch');
+			if (!isOk(response)) throw falHttpError(response, 'JWKS fetch');
 			return response.json();
 		});
 		const parsed = falWebhookSchema.safeParse(parseJsonBody(delivery));
@@ -632,7 +630,7 @@ class FalClient implements ProviderClient {
 
 	async testCredentials(signal?: AbortSignal): Promise<void> {
 		const response = await this.http.send({ url: `${this.urls.api}/v1/models?limit=1`, headers: this.auth, kind: 'read', signal });
-		if (!ok(response)) throw falHttpError(response, 'credential test');
+		if (!isOk(response)) throw falHttpError(response, 'credential test');
 	}
 
 	/** The URLs fal returned at submit when they point at the configured queue host; else built from the app id. */
@@ -662,7 +660,7 @@ class FalClient implements ProviderClient {
 			signal,
 			isFinal: falIsFinal,
 		});
-		if (ok(response)) {
+		if (isOk(response)) {
 			const resultRaw = bodyOf(response);
 			const result = parseFalAnswer(falResultSchema, resultRaw, 'result', ref);
 			const operation = ref.operation ?? ('voice_id' in result ? 'createVoice' : null);

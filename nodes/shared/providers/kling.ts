@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describeIssues } from './parse';
+import { bodyOf, isOk } from './values';
 import type { HttpClient, HttpResponse } from '../http';
 import { ProviderApiError, WebhookRejectedError } from '../errors';
 import { DEFAULTS, type GenerationOperation, type Job, type JobError, type JobRef, type JobStatus, type VideoRequest } from '../job';
@@ -131,6 +132,8 @@ export const klingCapabilities: Capabilities = {
 	outputRetentionSeconds: OUTPUT_RETENTION_SECONDS,
 	idempotentSubmit: true,
 	cancel: false,
+	// PROVIDERS.md: image2video takes jpg/png only.
+	imageTypes: ['jpeg', 'png'],
 	crossFieldRules: [
 		{
 			check: (request) =>
@@ -366,9 +369,6 @@ export function klingJob(
 // Client
 // ---------------------------------------------------------------------------------------------
 
-const ok = (response: HttpResponse) => response.status >= 200 && response.status < 300;
-const bodyOf = (response: HttpResponse): unknown => response.json() ?? response.text();
-
 class KlingClient implements ProviderClient {
 	readonly provider = 'kling' as const;
 	private readonly host: string;
@@ -518,7 +518,7 @@ class KlingClient implements ProviderClient {
 
 	/** The accepted envelope (HTTP 2xx and `code: 0`), or undefined for an error answer. */
 	private envelopeOf(response: HttpResponse) {
-		if (!ok(response)) return undefined;
+		if (!isOk(response)) return undefined;
 		const envelope = parseKlingAnswer(klingEnvelopeSchema, bodyOf(response), 'answer');
 		return envelope.code === 0 ? envelope : undefined;
 	}

@@ -5,6 +5,7 @@
  */
 import { ProviderApiError, WebhookRejectedError } from '../errors';
 import { describeIssues } from './parse';
+import { addSeconds, idOf, isOk, isSet, numberOrNull } from './values';
 import type { HttpClient, HttpResponse } from '../http';
 import { FormData } from '../http';
 import type { FailureKind, GenerationOperation, Job, JobRef, JobStatus, VideoRequest } from '../job';
@@ -377,13 +378,21 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ReplicateC
 			form.append('content', new Blob([file.data], { type: file.mimeType }), file.fileName);
 			form.append('metadata', new Blob([JSON.stringify({})], { type: 'application/json' }));
 			// Not billed; a repeat only stores a second copy of the file.
-			const response = await http.send({ method: 'POST', url: `${base}/files`, headers: auth, body: form, kind: 'idempotentSubmit', signal });
+			const response = await http.send({
+				method: 'POST',
+				url: `${base}/files`,
+				headers: auth,
+				body: form,
+				kind: 'idempotentSubmit',
+				signal,
+				retryDelayHint: replicateRetryDelayHint,
+			});
 			if (!isOk(response)) throw replicateApiError(response, `upload ${file.fileName}`);
 			return parseReplicate(replicateFileSchema, response.json(), 'file').urls.get;
 		},
 
 		async fetchWebhookSecret(signal) {
-			const response = await http.send({ url: `${base}/webhooks/default/secret`, headers: auth, kind: 'read', signal });
+			const response = await http.send({ url: `${base}/webhooks/default/secret`, headers: auth, kind: 'read', signal, retryDelayHint: replicateRetryDelayHint });
 			if (!isOk(response)) throw replicateApiError(response, 'return the webhook signing secret');
 			return parseReplicate(replicateWebhookSecretSchema, response.json(), 'webhook secret').key;
 		},
@@ -397,7 +406,7 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ReplicateC
 		},
 
 		async testCredentials(signal) {
-			const response = await http.send({ url: `${base}/account`, headers: auth, kind: 'read', signal });
+			const response = await http.send({ url: `${base}/account`, headers: auth, kind: 'read', signal, retryDelayHint: replicateRetryDelayHint });
 			if (!isOk(response)) throw replicateApiError(response, 'accept the API token');
 			parseReplicate(replicateAccountSchema, response.json(), 'account');
 		},
@@ -417,27 +426,6 @@ export const connectReplicate = connect;
 
 const KLING_MODELS: ReadonlySet<string> = new Set(Object.values(REPLICATE_MODELS));
 const isKlingModel = (model: string | undefined) => model !== undefined && KLING_MODELS.has(model);
-
-/** The `id` of an answer that may not have the expected shape. */
-function idOf(raw: unknown): string | undefined {
-	const id = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).id : undefined;
-	return typeof id === 'string' && id ? id : undefined;
-}
-
-const isOk = (response: HttpResponse) => response.status >= 200 && response.status < 300;
-
-const isSet = (value: unknown) => value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
-
-function numberOrNull(value: unknown): number | null {
-	if (typeof value === 'number' && Number.isFinite(value)) return value;
-	if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
-	return null;
-}
-
-function addSeconds(iso: string, seconds: number): string | null {
-	const time = Date.parse(iso);
-	return Number.isNaN(time) ? null : new Date(time + seconds * 1000).toISOString();
-}
 
 /** `next` carries the real host; keep its cursor but send it to the configured base (proxy, emulator). */
 function rebase(next: string, base: string): string {

@@ -5,6 +5,7 @@
  */
 import type { HttpClient } from '../http';
 import type { GenerationOperation, Job, JobRef, ProviderId, VideoRequest } from '../job';
+import type { ImageType } from '../media/probe';
 
 /** The unified request fields an operation may carry (besides `operation`). */
 export type RequestField =
@@ -43,6 +44,8 @@ export interface Capabilities {
 	idempotentSubmit: boolean;
 	/** The provider can cancel a queued or running job (WaveSpeed and Kling document no cancel). */
 	cancel: boolean;
+	/** Image formats the provider takes, where it documents fewer than PNG, JPEG and WebP (checked on the bytes before any upload). */
+	imageTypes?: readonly ImageType[];
 	/** Rules across fields that a provider enforces, checked before any paid request. */
 	crossFieldRules?: readonly CrossFieldRule[];
 }

@@ -5,6 +5,7 @@
  */
 import { ProviderApiError, WebhookRejectedError } from '../errors';
 import { describeIssues } from './parse';
+import { addSeconds, idOf, isOk, isSet, numberOrNull } from './values';
 import type { HttpClient, HttpResponse } from '../http';
 import { FormData } from '../http';
 import { DEFAULTS, type FailureKind, type GenerationOperation, type Job, type JobRef, type JobStatus, type Quality, type VideoRequest } from '../job';
@@ -170,6 +171,8 @@ export const wavespeedCapabilities: Capabilities = {
 	outputRetentionSeconds: WAVESPEED_OUTPUT_RETENTION_SECONDS,
 	idempotentSubmit: false,
 	cancel: false,
+	// WaveSpeed's image-to-video page: jpg/jpeg/png.
+	imageTypes: ['jpeg', 'png'],
 	crossFieldRules: WAVESPEED_CROSS_FIELD_RULES,
 };
 
@@ -450,23 +453,3 @@ export const wavespeedAdapter: ProviderAdapter = {
 	connect,
 };
 
-/** The `id` of an answer that may not have the expected shape. */
-function idOf(raw: unknown): string | undefined {
-	const id = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).id : undefined;
-	return typeof id === 'string' && id ? id : undefined;
-}
-
-const isOk = (response: HttpResponse) => response.status >= 200 && response.status < 300;
-
-const isSet = (value: unknown) => value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
-
-function numberOrNull(value: unknown): number | null {
-	if (typeof value === 'number' && Number.isFinite(value)) return value;
-	if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
-	return null;
-}
-
-function addSeconds(iso: string, seconds: number): string | null {
-	const time = Date.parse(iso);
-	return Number.isNaN(time) ? null : new Date(time + seconds * 1000).toISOString();
-}
