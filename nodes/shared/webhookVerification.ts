@@ -12,6 +12,7 @@ import { WebhookRejectedError } from './errors';
 import { settle } from './http';
 import type { Job, ProviderId } from './job';
 import type { ProviderClient } from './providers/types';
+import { requireBodySize } from './webhooks/common';
 
 const SECRET_TTL_MS = 60 * 60_000;
 const MIN_REFETCH_INTERVAL_MS = 60_000;
@@ -58,6 +59,8 @@ export async function verifyDelivery(
 ): Promise<Job> {
 	const rawBody = await readRawBody(request);
 	const headers = request.headers;
+	// Before any secret is fetched or any byte is parsed: no provider sends a video job's webhook this large.
+	requireBodySize({ headers, rawBody });
 	if (!client.fetchWebhookSecret || pastedSecret) {
 		return await client.verifyWebhook({ headers, rawBody, secret: pastedSecret || undefined });
 	}

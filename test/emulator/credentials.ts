@@ -19,7 +19,7 @@ export const EMULATOR_CREDENTIALS = {
 	falUserId: 'emulator-user',
 } as const;
 
-export type EmulatorCredentials = typeof EMULATOR_CREDENTIALS;
+export type EmulatorCredentials = { readonly [K in keyof typeof EMULATOR_CREDENTIALS]: string };
 
 /** Secrets used by `signedDelivery({ wrongSecret: true })`: well-formed, never published. */
 export const WRONG_SECRETS = {

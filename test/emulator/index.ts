@@ -59,6 +59,11 @@ export interface EmulatorOptions {
 	/** Start-up values of the settings `configure()` changes (`reset()` returns to them). */
 	concurrencyLimit?: number | null;
 	outputBytes?: number | null;
+	/**
+	 * Keys to accept and secrets to sign with instead of EMULATOR_CREDENTIALS (tests that look for
+	 * a credential leaking give it a recognisable value). fal's signing key stays the fixed one.
+	 */
+	credentials?: Partial<EmulatorCredentials>;
 }
 
 export interface EmulatorBaseUrls {
@@ -126,7 +131,7 @@ function checkSettings(config: EmulatorSettings): void {
 class EmulatorInstance implements Emulator {
 	url = '';
 	baseUrls = {} as EmulatorBaseUrls;
-	readonly credentials = EMULATOR_CREDENTIALS;
+	readonly credentials: EmulatorCredentials;
 	private settings: EmulatorConfig;
 	private readonly counterLog = new CounterLog();
 	private readonly faults = new FaultBook();
@@ -138,7 +143,11 @@ class EmulatorInstance implements Emulator {
 	private readonly webhookChains = new Map<string, Promise<void>>();
 	private readonly server: Server;
 
-	constructor(private readonly initial: EmulatorConfig) {
+	constructor(
+		private readonly initial: EmulatorConfig,
+		credentials: EmulatorCredentials,
+	) {
+		this.credentials = credentials;
 		this.settings = { ...initial };
 		const config = () => this.settings;
 		this.sender = new WebhookSender(this.counterLog, config);
@@ -148,7 +157,7 @@ class EmulatorInstance implements Emulator {
 			get url() {
 				return self.url;
 			},
-			credentials: EMULATOR_CREDENTIALS,
+			credentials,
 			config,
 			store: this.store,
 			faults: this.faults,
@@ -276,7 +285,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		outputBytes: options.outputBytes ?? null,
 	};
 	checkSettings(initial);
-	const emulator = new EmulatorInstance(initial);
+	const emulator = new EmulatorInstance(initial, { ...EMULATOR_CREDENTIALS, ...options.credentials });
 	await emulator.listen(options.port ?? 0, options.host ?? '127.0.0.1');
 	return emulator;
 }

@@ -146,7 +146,7 @@ describe('falRequestProblems', () => {
 			startImage: 'https://s.png',
 			voiceIds: ['v1'],
 		});
-		expect(problems).toEqual(['Voices (voiceIds) need Generate Audio turned on']);
+		expect(problems).toEqual(['Voice IDs are v1 with Generate Audio off: voices are spoken in the audio; allowed are Generate Audio on, or no Voice IDs']);
 	});
 });
 

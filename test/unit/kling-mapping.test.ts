@@ -95,21 +95,23 @@ describe('klingRequestProblems (cross-field rules)', () => {
 
 	it('std mode has no audio', () => {
 		expect(klingRequestProblems(i2v({ quality: 'std', generateAudio: true }))).toEqual([
-			'Generate Audio needs quality "pro" on Kling v2.6 (std mode has no audio)',
+			'Mode is "std" with Generate Audio on: Kling v2.6 has audio only in mode "pro"; allowed are Mode "pro", or Generate Audio off',
 		]);
 	});
 
 	it('an end image needs pro and no audio', () => {
 		expect(klingRequestProblems(i2v({ quality: 'std', endImage: 'https://e.png' }))).toEqual([
-			'An end image needs quality "pro" on Kling v2.6',
+			'Mode is "std" with an End Image: Kling v2.6 takes an end frame only in mode "pro"; allowed are Mode "pro", or no End Image',
 		]);
 		expect(klingRequestProblems(i2v({ generateAudio: true, endImage: 'https://e.png' }))).toEqual([
-			'An end image works only with Generate Audio off on Kling v2.6',
+			'Generate Audio is on with an End Image: Kling v2.6 takes an end frame only without audio; allowed are Generate Audio off, or no End Image',
 		]);
 	});
 
 	it('voices need sound on', () => {
-		expect(klingRequestProblems(i2v({ voiceIds: ['v'] }))).toEqual(['Voices (voiceIds) need Generate Audio turned on']);
+		expect(klingRequestProblems(i2v({ voiceIds: ['v'] }))).toEqual([
+			'Voice IDs are v with Generate Audio off: voices are spoken in the audio; allowed are Generate Audio on, or no Voice IDs',
+		]);
 	});
 
 	it('takes the motion reference video only by URL', () => {
@@ -122,7 +124,7 @@ describe('klingRequestProblems (cross-field rules)', () => {
 				keepOriginalSound: true,
 				quality: 'pro',
 			}),
-		).toEqual(['Kling takes the motion reference video only as an http(s) URL']);
+		).toEqual(['Motion Reference Video is data:video/mp4;base64,AAAA: Kling takes it only by URL; allowed is an http(s) URL']);
 	});
 
 	it('names unsupported fields and long prompts', () => {

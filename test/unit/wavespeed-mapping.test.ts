@@ -39,9 +39,9 @@ describe('WaveSpeed capabilities', () => {
 		const rules = wavespeedCapabilities.crossFieldRules ?? [];
 		const messages = (request: VideoRequest) => rules.map((rule) => rule.check(request)).filter(Boolean);
 		const i2v = { operation: 'imageToVideo' as const, prompt: 'p', duration: 5 as const, startImage: 's' };
-		expect(messages({ ...i2v, generateAudio: false, voiceIds: ['v'] })).toEqual([expect.stringMatching(/voiceIds/)]);
+		expect(messages({ ...i2v, generateAudio: false, voiceIds: ['v'] })).toEqual([expect.stringMatching(/Voice IDs/)]);
 		expect(messages({ ...i2v, generateAudio: true, voiceIds: ['v'] })).toEqual([]);
-		expect(messages({ ...i2v, generateAudio: true, endImage: 'e' })).toEqual([expect.stringMatching(/generateAudio off/)]);
+		expect(messages({ ...i2v, generateAudio: true, endImage: 'e' })).toEqual([expect.stringMatching(/Generate Audio off/)]);
 		expect(messages({ ...i2v, generateAudio: false, endImage: 'e', quality: 'std' })).toEqual([expect.stringMatching(/pro/)]);
 		expect(messages({ ...i2v, generateAudio: false, endImage: 'e', quality: 'pro' })).toEqual([]);
 	});

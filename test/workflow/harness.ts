@@ -593,6 +593,11 @@ export interface WebhookCallResult {
 	webhookError?: Error;
 	/** Set when the call (re)started the execution: its result. */
 	result?: RunResult;
+	/**
+	 * callWebhook only: the workflow's static data once the node's webhook() returned, as n8n saves
+	 * it after a production webhook. Pass it back in `options.staticData` for the next delivery.
+	 */
+	staticData?: IDataObject;
 }
 
 function hooksFor(mode: WorkflowExecuteMode, executionId: string, workflowData: IWorkflowBase) {
@@ -888,9 +893,10 @@ export async function callWebhook(options: WebhookTriggerOptions): Promise<Webho
 	const respond = responseOptions(workflow, node, webhookData, mode, executionId);
 	assertResponseMode(respond);
 	const webhook = await invokeWebhook(workflow, node, webhookData, additionalData, mode, null);
+	const staticData = persisted(workflow.staticData);
 	const workflowOutput = webhook.error ? [[{ json: {} }]] : webhook.result?.workflowData;
 	settleResponse(res, webhook, workflowOutput !== undefined, respond);
-	if (workflowOutput === undefined) return { response: res.toResponse(), webhookResult: webhook.result };
+	if (workflowOutput === undefined) return { response: res.toResponse(), webhookResult: webhook.result, staticData };
 
 	const runExecutionData = createRunExecutionData({
 		executionData: { nodeExecutionStack: [{ node, data: { main: workflowOutput }, source: null }] },
@@ -908,7 +914,7 @@ export async function callWebhook(options: WebhookTriggerOptions): Promise<Webho
 	});
 	const result = await running.result;
 	settleLastNodeResponse(res, result, respond);
-	return { response: res.toResponse(), webhookResult: webhook.result, webhookError: webhook.error, result };
+	return { response: res.toResponse(), webhookResult: webhook.result, webhookError: webhook.error, result, staticData };
 }
 
 /**

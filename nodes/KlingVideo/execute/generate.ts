@@ -5,7 +5,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { mapWithConcurrency } from '../../shared/concurrency';
-import { settle } from '../../shared/http';
+import { neverSent, settle } from '../../shared/http';
 import { withSubmittedDetails } from '../../shared/jobDetails';
 import { ProviderApiError } from '../../shared/errors';
 import { videoRequestSchema, type GenerationOperation, type Job, type ProviderId, type VideoRequest } from '../../shared/job';
@@ -13,14 +13,14 @@ import { getProvider } from '../../shared/providers';
 import type { ProviderClient } from '../../shared/providers/types';
 import { waitForCompletion } from '../../shared/waiting';
 import { MEDIA_FIELDS } from '../description/media';
-import type { WaitMode } from '../description/waiting';
+import { MAX_TIMEOUT_MINUTES, type WaitMode } from '../description/waiting';
 import { connectProvider, httpClient } from '../../shared/connect';
 import { InvalidParameterError } from './invalidParameter';
 import { resolveMedia, urlScheme } from './mediaInput';
 import { toNodeError } from './nodeErrors';
 import { jobToItem, jobToJson, type OutputOptions } from './output';
 import { planJobs, type PlannedJob } from './plan';
-import { callbackUrlFor, pauseForWebhook, timeLimitMs } from './waitForWebhook';
+import { bindPausedJob, callbackUrlFor, pauseForWebhook } from './waitForWebhook';
 
 export interface GenerationSettings {
 	provider: ProviderId;
@@ -97,19 +97,23 @@ export async function runGeneration(context: IExecuteFunctions, settings: Genera
 
 	const jobs = plan.flatMap((entry) => (entry.ok ? [entry.job] : []));
 	let submitOnlyCallback: string | undefined;
+	let timeoutMs = 0;
+	let webhookTimeLimitMs = 0;
 	try {
 		if (waitMode === 'submitOnly') submitOnlyCallback = callbackUrl(context);
 		if (waitMode === 'waitForWebhook' && jobs.length > 1) throw tooManyJobsToPause(jobs.length);
+		// A zero, negative or non-numeric wait would give up on a job the moment it is paid for.
+		if (waitMode === 'waitForCompletion') timeoutMs = minutesParameter(context, 'timeoutMinutes', 'Timeout (Minutes)', 10, MAX_TIMEOUT_MINUTES);
+		if (waitMode === 'waitForWebhook') webhookTimeLimitMs = minutesParameter(context, 'webhookTimeLimitMinutes', 'Time Limit (Minutes)', 60);
 	} catch (error) {
 		throw toNodeError(context, error, 0);
 	}
-	const deadline = Date.now() + timeLimitMs(context);
+	const deadline = Date.now() + webhookTimeLimitMs;
 	const webhookUrlFor = (planned: PlannedJob, extra: IDataObject) =>
 		waitMode === 'waitForWebhook'
 			? callbackUrlFor(resumeUrl(context), { itemIndex: planned.itemIndex, deadline, extra }, submittedDetails(planned))
 			: submitOnlyCallback;
 	const maxConcurrent = Math.max(1, Number(context.getNodeParameter('options.maxConcurrentJobs', 0, 5)) || 5);
-	const timeoutMs = Number(context.getNodeParameter('timeoutMinutes', 0, 10)) * 60_000;
 
 	let pausedCallback: { job: Job; url: string } | undefined;
 	const outcomes = await mapWithConcurrency(jobs, maxConcurrent, async (planned): Promise<JobOutcome> => {
@@ -118,8 +122,13 @@ export async function runGeneration(context: IExecuteFunctions, settings: Genera
 		try {
 			const request = await buildRequest(client, planned, signal);
 			const webhookUrl = webhookUrlFor(planned, extra);
-			job = await client.submit(request, { webhookUrl, idempotencyKey: planned.idempotencyKey, signal });
-			if (waitMode === 'waitForWebhook') pausedCallback = { job, url: webhookUrl as string };
+			const submitted = await settle(client.submit(request, { webhookUrl, idempotencyKey: planned.idempotencyKey, signal }));
+			if (!submitted.ok) throw submitFailure(provider, submitted.error, signal);
+			job = submitted.value;
+			if (waitMode === 'waitForWebhook') {
+				pausedCallback = { job, url: webhookUrl as string };
+				bindPausedJob(context, job);
+			}
 			if (waitMode !== 'waitForCompletion') {
 				return { ok: true, job, extra, item: { json: jobToJson(job, extra), pairedItem: { item: planned.itemIndex } } };
 			}
@@ -183,13 +192,21 @@ function tooManyJobsToPause(count: number): InvalidParameterError {
 	);
 }
 
+/**
+ * A failed job as an item (Continue On Fail): the job's fields when it exists, then why it failed.
+ * The reason comes last so the job's own `error` (null for a job that timed out while running)
+ * never hides it; `errorKind` is the unified reason a workflow can branch on.
+ */
 function errorItem(context: IExecuteFunctions, error: unknown, itemIndex: number, job: Job | null): INodeExecutionData {
 	const nodeError = toNodeError(context, error, itemIndex, job?.ref);
+	const errorKind =
+		error instanceof ProviderApiError ? error.kind : error instanceof InvalidParameterError ? 'invalidInput' : (job?.error?.kind ?? 'provider');
 	return {
 		json: {
-			error: nodeError.message,
-			...(nodeError.description ? { errorDescription: nodeError.description } : {}),
 			...(job ? jobToJson(job) : {}),
+			error: nodeError.message,
+			errorKind,
+			...(nodeError.description ? { errorDescription: nodeError.description } : {}),
 		},
 		pairedItem: { item: itemIndex },
 	};
@@ -202,6 +219,34 @@ async function waitWithCancel(client: ProviderClient, job: Job, timeoutMs: numbe
 	if (!signal?.aborted) throw waited.error;
 	await settle(client.cancel(job.ref));
 	throw new ProviderApiError({ provider: job.provider, message: 'Cancelled with the execution', kind: 'canceled', jobRef: job.ref });
+}
+
+/**
+ * A submit that failed on the way back (connection cut, answer truncated) may have been accepted
+ * and billed; where the provider cannot deduplicate, it is not repeated, and the user is told to
+ * look for the job rather than given a bare socket error.
+ */
+function submitFailure(provider: ProviderId, error: unknown, signal?: AbortSignal): unknown {
+	if (error instanceof ProviderApiError || error instanceof InvalidParameterError || signal?.aborted || neverSent(error)) return error;
+	const adapter = getProvider(provider);
+	const reason = error instanceof Error ? error.message : String(error);
+	return new ProviderApiError({
+		provider,
+		message: adapter.capabilities.idempotentSubmit
+			? `The submit to ${adapter.displayName} failed after retries (${reason}); a repeat of this execution reuses the same task, so nothing is paid twice`
+			: `The submit to ${adapter.displayName} was cut off after it was sent (${reason}): the job may have been created and billed. It was not sent again, so as not to pay twice; look for it with the Kling Video Jobs Trigger or on the ${adapter.displayName} dashboard`,
+	});
+}
+
+/** A positive number of minutes, at most `max`, as milliseconds. */
+function minutesParameter(context: IExecuteFunctions, name: string, label: string, fallback: number, max = Infinity): number {
+	const raw = context.getNodeParameter(name, 0, fallback);
+	const minutes = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+	if (!Number.isFinite(minutes) || minutes <= 0 || minutes > max) {
+		const bound = Number.isFinite(max) ? ` and at most ${max}` : '';
+		throw new InvalidParameterError(name, `${label} is ${JSON.stringify(raw)}: allowed is a number of minutes above 0${bound}`);
+	}
+	return minutes * 60_000;
 }
 
 function callbackUrl(context: IExecuteFunctions): string | undefined {

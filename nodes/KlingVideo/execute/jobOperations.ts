@@ -7,8 +7,13 @@ import { toNodeError } from './nodeErrors';
 import { jobToItem } from './output';
 
 function readRef(context: IExecuteFunctions, itemIndex: number, provider: ProviderId): JobRef {
-	const jobId = String(context.getNodeParameter('jobId', itemIndex, '') ?? '').trim();
-	if (!jobId) throw new InvalidParameterError('jobId', 'Job ID is "": the ID of a job is required');
+	const raw = context.getNodeParameter('jobId', itemIndex, '') as unknown;
+	// An expression that yields an object would otherwise ask the provider about job "[object Object]".
+	if (raw != null && typeof raw !== 'string' && typeof raw !== 'number') {
+		throw new InvalidParameterError('jobId', `Job ID is ${JSON.stringify(raw)}: allowed is the job's ID as text`);
+	}
+	const jobId = String(raw ?? '').trim();
+	if (!jobId) throw new InvalidParameterError('jobId', `Job ID is ${JSON.stringify(raw ?? '')}: the ID of a job is required`);
 	const operation = (provider === 'kling'
 		? context.getNodeParameter('jobOperation', itemIndex, 'textToVideo')
 		: null) as GenerationOperation | null;

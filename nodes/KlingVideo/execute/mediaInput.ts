@@ -3,8 +3,10 @@
  * binary file checked here (type, size, pixels, length) and uploaded the provider's way.
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
-import type { CharacterOrientation } from '../../shared/job';
+import type { CharacterOrientation, ProviderId } from '../../shared/job';
 import { checkImage, checkMotionVideo } from '../../shared/media/limits';
+import { probeImage } from '../../shared/media/probe';
+import { PROVIDERS } from '../../shared/providers';
 import type { ProviderClient, RequestField, UploadableFile } from '../../shared/providers/types';
 import { mediaParameterNames } from '../description/media';
 import { InvalidParameterError } from './invalidParameter';
@@ -68,6 +70,13 @@ export function urlScheme(url: string): string | null {
 	}
 }
 
+/** The problem with an image or motion video's bytes for this provider, or null. */
+function checkBytes(field: RequestField, data: Buffer, orientation: CharacterOrientation | undefined, provider: ProviderId): string | null {
+	if (IMAGE_FIELDS.includes(field)) return checkImage(data, PROVIDERS[provider].capabilities.imageTypes);
+	if (field === 'video') return checkMotionVideo(data, orientation ?? 'image');
+	return null;
+}
+
 /** Loads a binary input's bytes and checks them; runs before any upload or submit. */
 export async function loadAndCheckBinary(
 	context: IExecuteFunctions,
@@ -76,13 +85,40 @@ export async function loadAndCheckBinary(
 	label: string,
 	input: Extract<MediaInput, { kind: 'binary' }>,
 	orientation: CharacterOrientation | undefined,
+	provider: ProviderId,
 ): Promise<void> {
 	const data = await context.helpers.getBinaryDataBuffer(itemIndex, input.property);
 	input.file.data = data;
-	let problem: string | null = null;
-	if (IMAGE_FIELDS.includes(field)) problem = checkImage(data);
-	else if (field === 'video') problem = checkMotionVideo(data, orientation ?? 'image');
+	const problem = checkBytes(field, data, orientation, provider);
 	if (problem) throw new InvalidParameterError(field, `${label} (binary property "${input.property}") ${problem}`);
+	// The bytes decide the type: a PNG stored as application/octet-stream still goes out as image/png.
+	const type = IMAGE_FIELDS.includes(field) ? probeImage(data).type : 'unknown';
+	if (type !== 'unknown') input.file.mimeType = `image/${type}`;
+}
+
+/**
+ * A `data:` URL carries the file itself, so it is checked like a binary input: a 12 MB or GIF
+ * image inlined in a URL is as refused by the provider as an uploaded one.
+ */
+export function checkDataUrl(
+	field: RequestField,
+	label: string,
+	input: Extract<MediaInput, { kind: 'url' }>,
+	orientation: CharacterOrientation | undefined,
+	provider: ProviderId,
+): void {
+	const match = /^data:([^,]*),/i.exec(input.url);
+	if (!match) return;
+	const payload = input.url.slice(match[0].length);
+	let data: Buffer | null = null;
+	try {
+		data = /;base64$/i.test(match[1]) ? Buffer.from(payload, 'base64') : Buffer.from(decodeURIComponent(payload));
+	} catch {
+		data = null; // a stray % in a percent-encoded payload: reported below, outside this block
+	}
+	if (!data) throw new InvalidParameterError(field, `${label} URL is a data: URL that cannot be decoded: allowed is base64 or percent-encoded data`);
+	const problem = checkBytes(field, data, orientation, provider);
+	if (problem) throw new InvalidParameterError(field, `${label} URL (a data: URL of ${data.length} bytes) ${problem}`);
 }
 
 /** Turns a checked media input into the string the provider receives. */

@@ -2,7 +2,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { HttpClient } from '../../shared/http';
 import type { Job } from '../../shared/job';
-import { downloadVideo } from '../../shared/media/download';
+import { DownloadError, downloadVideo } from '../../shared/media/download';
 
 export interface OutputOptions {
 	downloadVideo: boolean;
@@ -30,6 +30,14 @@ export async function jobToItem(
 	signal?: AbortSignal,
 ): Promise<INodeExecutionData> {
 	const item: INodeExecutionData = { json: jobToJson(job, extra), pairedItem: { item: itemIndex } };
+	if (options.downloadVideo && job.status === 'succeeded' && !job.videoUrl && job.operation !== 'createVoice') {
+		// Replicate reports an expired prediction as succeeded with its output removed: without this,
+		// a "succeeded" item with neither video nor error would pass for a result.
+		throw new DownloadError(
+			`Job ${job.jobId} on ${job.provider} succeeded, but the provider no longer keeps its video (output removed or expired): there is nothing to download`,
+			410,
+		);
+	}
 	if (options.downloadVideo && job.status === 'succeeded' && job.videoUrl) {
 		const fileName = `${job.provider}-${job.jobId}.mp4`;
 		const binary = await downloadVideo(

@@ -4,13 +4,14 @@
  * upload or paid submit, so one bad row in a batch never leaves half a batch submitted.
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
+import { randomUUID } from 'node:crypto';
 import type { AspectRatio, GenerationOperation, ProviderId } from '../../shared/job';
 import { ASPECT_RATIOS } from '../../shared/job';
 import { PROVIDERS } from '../../shared/providers';
 import type { RequestField } from '../../shared/providers/types';
 import { MEDIA_FIELD_TEXT } from '../description/media';
 import { InvalidParameterError } from './invalidParameter';
-import { loadAndCheckBinary } from './mediaInput';
+import { checkDataUrl, loadAndCheckBinary } from './mediaInput';
 import { readRequest, type DraftRequest } from './readRequest';
 
 export interface PlannedJob {
@@ -53,7 +54,9 @@ export async function planJobs(
 	operation: GenerationOperation,
 ): Promise<PlanEntry[]> {
 	const entries: PlanEntry[] = [];
-	const executionId = context.getExecutionId() ?? 'manual';
+	// n8n gives every execution an id. Should a context lack one, a fixed stand-in would make all
+	// such runs share one Kling task per item; a fresh one keeps them apart (only idempotency is lost).
+	const executionId = context.getExecutionId() ?? `run${randomUUID().slice(0, 8)}`;
 	const nodeId = context.getNode().id ?? context.getNode().name;
 	const items = context.getInputData();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
@@ -61,8 +64,11 @@ export async function planJobs(
 			const draft = readRequest(context, itemIndex, provider, operation);
 			const orientation = draft.fields.characterOrientation as 'image' | 'video' | undefined;
 			for (const [field, input] of Object.entries(draft.media)) {
+				const label = MEDIA_FIELD_TEXT[field].label;
 				if (input?.kind === 'binary') {
-					await loadAndCheckBinary(context, itemIndex, field as RequestField, MEDIA_FIELD_TEXT[field].label, input, orientation);
+					await loadAndCheckBinary(context, itemIndex, field as RequestField, label, input, orientation, provider);
+				} else if (input?.kind === 'url') {
+					checkDataUrl(field as RequestField, label, input, orientation, provider);
 				}
 			}
 			const variants = readVariants(context, itemIndex, provider, operation);

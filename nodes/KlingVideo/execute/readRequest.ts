@@ -49,9 +49,14 @@ function fail(field: RequestField, value: unknown, allowed: string): never {
 	throw new InvalidParameterError(field, `${FIELD_LABELS[field]} is ${show(value)}: ${allowed}`);
 }
 
+/** What an expression produced, in words, for values that are not the text or number a field takes. */
+const kindOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`);
+
 function oneOf<T extends string | number>(field: RequestField, value: unknown, allowed: readonly T[]): T {
-	// Expressions often yield numbers as strings ("5"); accept those when they match exactly.
-	const candidate = allowed.find((option) => option === value || String(option) === String(value).trim());
+	// Expressions often yield numbers as strings ("5"); accept those when they match exactly. Lists
+	// and objects never match, even when String() of them would (["9:16"] is not a ratio).
+	const scalar = typeof value === 'string' || typeof value === 'number';
+	const candidate = scalar ? allowed.find((option) => option === value || String(option) === String(value).trim()) : undefined;
 	if (candidate === undefined) fail(field, value, `allowed are ${allowed.map((option) => show(option)).join(', ')}`);
 	return candidate;
 }
@@ -63,6 +68,10 @@ function boolean(field: RequestField, value: unknown): boolean {
 }
 
 function parseVoiceIds(value: unknown): string[] {
+	const isId = (id: unknown) => typeof id === 'string' || typeof id === 'number';
+	if (value != null && !isId(value) && !(Array.isArray(value) && value.every(isId))) {
+		fail('voiceIds', value, `allowed are voice IDs as text separated by commas, or a list of them; got ${kindOf(value)}`);
+	}
 	const list = Array.isArray(value) ? value.map(String) : String(value ?? '').split(',');
 	const ids = list.map((id) => id.trim()).filter(Boolean);
 	if (ids.length > 2) fail('voiceIds', value, `at most 2 voice IDs are allowed, got ${ids.length}`);
@@ -73,15 +82,17 @@ function parseVoiceIds(value: unknown): string[] {
 function readField(field: RequestField, raw: unknown, provider: ProviderId): unknown {
 	const capabilities = PROVIDERS[provider].capabilities;
 	switch (field) {
-		case 'prompt': {
-			const prompt = typeof raw === 'string' ? raw : raw == null ? '' : String(raw);
-			if (prompt.length > capabilities.promptMaxLength) {
-				fail(field, `${prompt.slice(0, 40)}…`, `${prompt.length} characters; ${PROVIDERS[provider].displayName} allows at most ${capabilities.promptMaxLength}`);
+		case 'prompt':
+		case 'negativePrompt': {
+			// An expression that yields an object or a number is a mistake upstream, not a prompt: String()
+			// of it would send "[object Object]" or "42" to a paid job.
+			if (raw != null && typeof raw !== 'string') fail(field, raw, `allowed is text; the expression gave ${kindOf(raw)}`);
+			const text = typeof raw === 'string' ? raw : '';
+			if (text.length > capabilities.promptMaxLength) {
+				fail(field, `${text.slice(0, 40)}…`, `${text.length} characters; ${PROVIDERS[provider].displayName} allows at most ${capabilities.promptMaxLength}`);
 			}
-			return prompt;
+			return text;
 		}
-		case 'negativePrompt':
-			return raw == null ? '' : String(raw);
 		case 'duration':
 			return oneOf(field, raw, DURATIONS);
 		case 'aspectRatio':
@@ -94,8 +105,8 @@ function readField(field: RequestField, raw: unknown, provider: ProviderId): unk
 		case 'keepOriginalSound':
 			return boolean(field, raw);
 		case 'cfgScale': {
-			const number = typeof raw === 'number' ? raw : Number(String(raw).trim());
-			if (String(raw).trim() === '' || !Number.isFinite(number) || number < 0 || number > 1) {
+			const number = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw.trim()) : NaN;
+			if (!Number.isFinite(number) || number < 0 || number > 1) {
 				fail(field, raw, 'allowed is a number from 0 to 1');
 			}
 			return number;
@@ -115,7 +126,11 @@ export function readRequest(
 ): DraftRequest {
 	const offered = PROVIDERS[provider].capabilities.operations[operation];
 	if (!offered) {
-		throw new InvalidParameterError('operation', `${PROVIDERS[provider].displayName} does not offer ${operation}`);
+		const offers = Object.keys(PROVIDERS[provider].capabilities.operations).map((name) => show(name));
+		throw new InvalidParameterError(
+			'operation',
+			`Operation is ${show(operation)}: ${PROVIDERS[provider].displayName} does not offer it; allowed are ${offers.join(', ')}, Get Job`,
+		);
 	}
 	const fields: Record<string, unknown> = {};
 	const media: DraftRequest['media'] = {};

@@ -8,7 +8,9 @@
  * node's own pre-pause output (n8n 2.x `WaitingWebhooks.getWebhookExecutionData`). So one pause
  * serves one job, and what the resume needs besides the provider's answer (the input item, the
  * requested duration and audio, the variant) travels in the callback URL's query. n8n checks
- * that URL's resume token before this code runs, so the query cannot be forged.
+ * that URL's resume token before this code runs, so only the provider (who was given the URL)
+ * can call it; which job the execution waits for is kept in its custom data, so not even a
+ * genuine delivery of another job resumes it.
  */
 import type {
 	IDataObject,
@@ -18,6 +20,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 import { z } from 'zod';
+import { claimDelivery } from '../../shared/dedupe';
 import { WebhookRejectedError } from '../../shared/errors';
 import { settle } from '../../shared/http';
 import { GENERATION_OPERATIONS, isTerminal, PROVIDER_IDS, type Job, type JobRef, type ProviderId } from '../../shared/job';
@@ -63,8 +66,30 @@ export function callbackUrlFor(resumeUrl: string, context: Omit<PausedContext, '
 	return url.toString();
 }
 
-export function timeLimitMs(context: IExecuteFunctions): number {
-	return Number(context.getNodeParameter('webhookTimeLimitMinutes', 0, 60)) * 60_000;
+/**
+ * Execution custom data key of the job a paused execution waits for (n8n allows letters, digits
+ * and underscores). Custom data is saved with the paused execution and is readable on resume,
+ * so a genuine delivery for another job, replayed to this resume URL, is refused.
+ */
+const WAITING_JOB_KEY = 'klingVideoWaitingJob';
+
+const jobKey = (ref: Pick<JobRef, 'provider' | 'jobId'>) => `${ref.provider}:${ref.jobId}`;
+
+/** Records which job this execution waits for. n8n keeps at most 10 custom data keys: when full, only this check is lost. */
+export function bindPausedJob(context: IExecuteFunctions, job: Job): void {
+	try {
+		context.customData.set(WAITING_JOB_KEY, jobKey(job));
+	} catch {
+		// Nothing to do: without the record the resume accepts any verified job, as before.
+	}
+}
+
+function boundJob(context: IWebhookFunctions): string | undefined {
+	try {
+		return context.customData.get(WAITING_JOB_KEY) || undefined;
+	} catch {
+		return undefined;
+	}
 }
 
 /** Pauses the execution after the job was submitted; arms the time-limit check. */
@@ -118,11 +143,13 @@ export async function resumeFromWebhook(context: IWebhookFunctions): Promise<IWe
 	const client = await connectProvider(context, provider);
 	const request = context.getRequestObject();
 
+	const bound = boundJob(context);
 	let job: Job;
 	if (request.headers[TIME_LIMIT_HEADER] !== undefined) {
 		if (Date.now() < paused.deadline) return answer(context, 401, { error: 'The time limit has not passed' });
 		const body = timeLimitBodySchema.safeParse(context.getBodyData());
 		if (!body.success || body.data.ref.provider !== provider) return answer(context, 400, { error: 'Malformed time-limit call' });
+		if (bound && jobKey(body.data.ref) !== bound) return answer(context, 400, { error: 'The time-limit call names another job' });
 		// The provider's answer, never the caller's word, decides the outcome.
 		job = await client.get(body.data.ref);
 	} else {
@@ -134,20 +161,32 @@ export async function resumeFromWebhook(context: IWebhookFunctions): Promise<IWe
 			throw toNodeError(context, verified.error, paused.itemIndex);
 		}
 		job = verified.value;
+		if (bound && jobKey(job) !== bound) {
+			return answer(context, 401, { error: 'The delivery is for another job than the one this execution waits for' });
+		}
 		// Replicate start/output/logs events and Kling's "processing" callback: keep waiting.
 		if (!isTerminal(job.status)) return answer(context, 200, { received: true, status: job.status });
 	}
+	// n8n refuses a second resume only once the first has started running; two deliveries of the
+	// same end arriving together would both get past it, so the first claims the resume here. The
+	// job id keys the claim: it tells paused executions apart even where no execution id is at hand.
+	const scope = `${context.getWorkflow().id ?? ''}:${context.getExecutionId() ?? ''}:${context.getNode().name}`;
+	if (!claimDelivery(scope, `resume:${jobKey(job)}`)) return answer(context, 200, { received: true, duplicate: true });
 
 	job = withSubmittedDetails(job, paused.submitted);
-	const item = isTerminal(job.status)
-		? await jobToItem(context, httpClient(), job, paused.itemIndex, outputOptions(context), paused.extra as IDataObject)
-		: {
-				json: jobToJson(job, {
-					...(paused.extra as IDataObject),
-					error: { message: `Time limit reached while the job was ${job.status}`, kind: 'timeout' },
-				}),
-				pairedItem: { item: paused.itemIndex },
-			};
+	if (isTerminal(job.status)) {
+		const stored = await settle(jobToItem(context, httpClient(), job, paused.itemIndex, outputOptions(context), paused.extra as IDataObject));
+		// A video that cannot be stored fails the run with the job's id in the message: the job was paid for.
+		if (!stored.ok) throw toNodeError(context, stored.error, paused.itemIndex, job.ref);
+		return { workflowData: [[stored.value]] };
+	}
+	const item: INodeExecutionData = {
+		json: jobToJson(job, {
+			...(paused.extra as IDataObject),
+			error: { message: `Time limit reached while the job was ${job.status}`, kind: 'timeout' },
+		}),
+		pairedItem: { item: paused.itemIndex },
+	};
 	return { workflowData: [[item]] };
 }
 

@@ -24,14 +24,23 @@ export const VIDEO_LIMITS = {
 
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-export function checkImage(bytes: Buffer): string | null {
+const TYPE_NAMES: Record<ImageType, string> = { jpeg: 'JPG/JPEG', png: 'PNG', webp: 'WebP', gif: 'GIF', unknown: '' };
+
+/** "JPG/JPEG, PNG and WebP", in that order. */
+function listTypes(types: readonly ImageType[]): string {
+	const names = (['jpeg', 'png', 'webp', 'gif'] as const).filter((type) => types.includes(type)).map((type) => TYPE_NAMES[type]);
+	return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : (names[0] ?? 'none');
+}
+
+/** `types`: the formats the provider takes (Kling and WaveSpeed document JPG and PNG only). */
+export function checkImage(bytes: Buffer, types: readonly ImageType[] = IMAGE_LIMITS.types): string | null {
 	if (bytes.length > IMAGE_LIMITS.maxBytes) {
 		return `is ${megabytes(bytes.length)}; at most ${megabytes(IMAGE_LIMITS.maxBytes)} is allowed`;
 	}
 	const info = probeImage(bytes);
-	if (!IMAGE_LIMITS.types.includes(info.type)) {
-		const found = info.type === 'unknown' ? 'not a recognised image' : `a ${info.type.toUpperCase()} image`;
-		return `is ${found}; allowed are JPG/JPEG, PNG and WebP`;
+	if (!types.includes(info.type)) {
+		const found = info.type === 'unknown' ? 'not a recognised image' : `a ${TYPE_NAMES[info.type]} image`;
+		return `is ${found}; allowed are ${listTypes(types)}`;
 	}
 	if (info.width === null || info.height === null) return 'has no readable width and height';
 	const shortest = Math.min(info.width, info.height);

@@ -163,7 +163,7 @@ export const falCapabilities: Capabilities = {
 			// UNCONFIRMED: fal documents no such rule; it forwards voice_ids to Kling, whose API needs sound on for voices.
 			check: (request) =>
 				request.operation === 'imageToVideo' && (request.voiceIds?.length ?? 0) > 0 && !request.generateAudio
-					? 'Voices (voiceIds) need Generate Audio turned on'
+					? `Voice IDs are ${request.voiceIds?.join(', ')} with Generate Audio off: voices are spoken in the audio; allowed are Generate Audio on, or no Voice IDs`
 					: null,
 		},
 	],

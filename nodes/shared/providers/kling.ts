@@ -138,31 +138,31 @@ export const klingCapabilities: Capabilities = {
 		{
 			check: (request) =>
 				hasAudio(request) && qualityOf(request) === 'std'
-					? 'Generate Audio needs quality "pro" on Kling v2.6 (std mode has no audio)'
+					? 'Mode is "std" with Generate Audio on: Kling v2.6 has audio only in mode "pro"; allowed are Mode "pro", or Generate Audio off'
 					: null,
 		},
 		{
 			check: (request) =>
 				request.operation === 'imageToVideo' && request.endImage && qualityOf(request) !== 'pro'
-					? 'An end image needs quality "pro" on Kling v2.6'
+					? 'Mode is "std" with an End Image: Kling v2.6 takes an end frame only in mode "pro"; allowed are Mode "pro", or no End Image'
 					: null,
 		},
 		{
 			check: (request) =>
 				request.operation === 'imageToVideo' && request.endImage && request.generateAudio
-					? 'An end image works only with Generate Audio off on Kling v2.6'
+					? 'Generate Audio is on with an End Image: Kling v2.6 takes an end frame only without audio; allowed are Generate Audio off, or no End Image'
 					: null,
 		},
 		{
 			check: (request) =>
 				'voiceIds' in request && (request.voiceIds?.length ?? 0) > 0 && !hasAudio(request)
-					? 'Voices (voiceIds) need Generate Audio turned on'
+					? `Voice IDs are ${request.voiceIds?.join(', ')} with Generate Audio off: voices are spoken in the audio; allowed are Generate Audio on, or no Voice IDs`
 					: null,
 		},
 		{
 			check: (request) =>
 				request.operation === 'motionControl' && !/^https?:\/\//i.test(request.video)
-					? 'Kling takes the motion reference video only as an http(s) URL'
+					? `Motion Reference Video is ${request.video.slice(0, 60)}: Kling takes it only by URL; allowed is an http(s) URL`
 					: null,
 		},
 	],

@@ -135,21 +135,21 @@ export const WAVESPEED_CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
 	{
 		check: (request) =>
 			request.operation === 'imageToVideo' && hasVoices(request) && !request.generateAudio
-				? 'Voices (voiceIds) are spoken in the generated audio: turn generateAudio on, or remove the voices'
+				? `Voice IDs are ${request.voiceIds?.join(', ')} with Generate Audio off: voices are spoken in the audio; allowed are Generate Audio on, or no Voice IDs`
 				: null,
 	},
 	{
 		// UNCONFIRMED for WaveSpeed: Kling allows start+end frames only without audio.
 		check: (request) =>
 			request.operation === 'imageToVideo' && hasEndImage(request) && request.generateAudio
-				? 'An end image (endImage) works only without audio: turn generateAudio off, or remove the end image'
+				? 'Generate Audio is on with an End Image: an end frame works only without audio; allowed are Generate Audio off, or no End Image'
 				: null,
 	},
 	{
 		// UNCONFIRMED for WaveSpeed: Kling allows start+end frames only in pro.
 		check: (request) =>
 			request.operation === 'imageToVideo' && hasEndImage(request) && request.quality === 'std'
-				? 'An end image (endImage) needs quality pro'
+				? 'Mode is "std" with an End Image: an end frame needs mode "pro"; allowed are Mode "pro", or no End Image'
 				: null,
 	},
 ];
