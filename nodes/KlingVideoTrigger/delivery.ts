@@ -64,7 +64,8 @@ export async function handleDelivery(context: IWebhookFunctions): Promise<IWebho
 	try {
 		const client = await connectProvider(context, provider);
 		const pasted = String(context.getNodeParameter('webhookSecret', '') ?? '').trim();
-		job = await verifyDelivery(context, client, provider, { ...request, rawBody }, pasted || undefined);
+		// Not `{ ...request }`: Node's IncomingMessage keeps `headers` behind a prototype getter, which a spread drops.
+		job = await verifyDelivery(context, client, provider, { headers: request.headers, body: request.body, rawBody }, { pastedSecret: pasted || undefined });
 	} catch (error) {
 		if (error instanceof WebhookRejectedError) return answer(context, error.httpStatus, { error: error.message });
 		// Our side's trouble (credential, provider unreachable): no execution; the provider retries.

@@ -10,7 +10,7 @@ import { CREDENTIAL_TYPES } from './credentials';
 import type { CredentialSource } from './connect';
 import { WebhookRejectedError } from './errors';
 import { settle } from './http';
-import type { Job, ProviderId } from './job';
+import type { GenerationOperation, Job, ProviderId } from './job';
 import type { ProviderClient } from './providers/types';
 import { requireBodySize } from './webhooks/common';
 
@@ -55,21 +55,22 @@ export async function verifyDelivery(
 	client: ProviderClient,
 	provider: ProviderId,
 	request: RawRequest,
-	pastedSecret?: string,
+	options: { pastedSecret?: string; operation?: GenerationOperation | null } = {},
 ): Promise<Job> {
+	const { pastedSecret, operation } = options;
 	const rawBody = await readRawBody(request);
 	const headers = request.headers;
 	// Before any secret is fetched or any byte is parsed: no provider sends a video job's webhook this large.
 	requireBodySize({ headers, rawBody });
 	if (!client.fetchWebhookSecret || pastedSecret) {
-		return await client.verifyWebhook({ headers, rawBody, secret: pastedSecret || undefined });
+		return await client.verifyWebhook({ headers, rawBody, secret: pastedSecret || undefined, operation });
 	}
 	const key = await cacheKey(context, provider);
-	const first = await settle(client.verifyWebhook({ headers, rawBody, secret: await accountSecret(client, key, false) }));
+	const first = await settle(client.verifyWebhook({ headers, rawBody, secret: await accountSecret(client, key, false), operation }));
 	if (first.ok) return first.value;
 	if (!(first.error instanceof WebhookRejectedError) || first.error.httpStatus !== 401) throw first.error;
 	const before = secrets.get(key)?.secret;
 	const rotated = await accountSecret(client, key, true);
 	if (rotated === before) throw first.error;
-	return await client.verifyWebhook({ headers, rawBody, secret: rotated });
+	return await client.verifyWebhook({ headers, rawBody, secret: rotated, operation });
 }

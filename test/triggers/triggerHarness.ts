@@ -12,8 +12,8 @@
  * The n8n instance (user folder, binary data store on disk) lives in a temporary folder.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, IncomingMessage, type Server } from 'node:http';
+import { Socket, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -245,16 +245,18 @@ export class WebhookTriggerHarness {
 		} catch {
 			parsed = {};
 		}
-		const request = {
+		// A real IncomingMessage, as n8n's server hands over: its `headers` live behind a prototype
+		// getter, so code that copies the request with a spread loses them, as it would in n8n.
+		const request = Object.assign(new IncomingMessage(new Socket()), {
 			method: 'POST',
-			headers,
 			rawBody,
 			body: parsed,
 			query: {},
 			params: {},
 			contentType: 'application/json',
 			readRawBody: async () => undefined,
-		};
+		});
+		request.headers = headers;
 		const response = new RecordingResponse();
 		const data = additionalData(this.credentials, {
 			httpRequest: request as never,

@@ -153,7 +153,9 @@ export async function resumeFromWebhook(context: IWebhookFunctions): Promise<IWe
 		// The provider's answer, never the caller's word, decides the outcome.
 		job = await client.get(body.data.ref);
 	} else {
-		const verified = await settle(verifyDelivery(context, client, provider, request as unknown as RawRequest));
+		const verified = await settle(
+			verifyDelivery(context, client, provider, request as unknown as RawRequest, { operation: paused.submitted.operation }),
+		);
 		if (!verified.ok) {
 			if (verified.error instanceof WebhookRejectedError) {
 				return answer(context, verified.error.httpStatus, { error: verified.error.message });

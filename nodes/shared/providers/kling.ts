@@ -496,8 +496,15 @@ class KlingClient implements ProviderClient {
 		requireBodySize(delivery);
 		const parsed = klingCallbackSchema.safeParse(parseJsonBody(delivery));
 		if (!parsed.success) throw new WebhookRejectedError(400, `Kling callback body: ${describeIssues(parsed.error)}`);
+		const claimed = parsed.data.task_status;
+		const operation = delivery.operation && delivery.operation in KLING_KINDS ? (delivery.operation as KlingOperation) : null;
+		if (claimed === 'submitted' || claimed === 'processing') {
+			// Nothing is done on an unfinished task, whoever sent this, so it is not worth a request.
+			const task = { task_id: parsed.data.task_id, task_status: claimed } as KlingTask;
+			return klingJob(task, operation, parsed.data);
+		}
 		// Kling signs nothing: the body only says which task to ask about; the answer is the API's.
-		const job = await this.query(parsed.data.task_id, null);
+		const job = await this.query(parsed.data.task_id, operation);
 		if (!job) throw new WebhookRejectedError(401, `Kling knows no task ${parsed.data.task_id} for these credentials`);
 		return job;
 	}

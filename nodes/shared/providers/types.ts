@@ -100,6 +100,8 @@ export interface WebhookDelivery {
 	secret?: string;
 	/** Clock for the timestamp tolerance; tests move it. */
 	now?: Date;
+	/** The operation of the job, when the receiver knows it: Kling's re-fetch then asks the right path first. */
+	operation?: GenerationOperation | null;
 }
 
 export interface ProviderClient {
