@@ -1,0 +1,295 @@
+/**
+ * The package in n8n's editor, driven in Debian's Chromium by playwright-core: set up the owner
+ * account, log in, find the nodes in the node creator, add Kling Video to a new workflow and,
+ * for every provider and operation, compare the parameter panel with what the node description
+ * says n8n must show, and take a screenshot (test/e2e/screenshots/, git-ignored).
+ * Fails on a console error or page error of the editor, and on a missing or unexpected field.
+ *
+ * KLING_E2E_UPDATE_DOCS=1 also writes docs/node-panel.png (the README's picture).
+ * Chromium: `apt-get install -y chromium` (done here when missing and running as root).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { NodeHelpers, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CREDENTIAL_REF, startEmulator } from '../../scripts/lib/emulator';
+import { REPO_ROOT, startN8n, type N8nInstance } from '../../scripts/lib/n8n';
+import { freePort, stopAll } from '../../scripts/lib/processes';
+import { loadExample, prepareN8n, PROVIDERS, setupResult, type Provider, type Workflow } from './harness';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = join(REPO_ROOT, 'test', 'e2e', 'screenshots');
+const EXAMPLES: Workflow[] = readdirSync(join(REPO_ROOT, 'examples'))
+	.filter((file) => file.endsWith('.json'))
+	.sort()
+	.map(loadExample);
+const OWNER = { email: 'owner@example.com', firstName: 'Kling', lastName: 'Owner', password: 'Owner-password-1' };
+
+/** The node types as packed: the same description n8n loaded. */
+const packageDist = join(REPO_ROOT, 'dist', 'nodes');
+const describeNode = (file: string, exportName: string) =>
+	(new (require(join(packageDist, file))[exportName])() as { description: INodeTypeDescription }).description;
+
+const NODES = {
+	klingVideo: { type: 'n8n-nodes-kling-video.klingVideo', description: () => describeNode('KlingVideo/KlingVideo.node.js', 'KlingVideo') },
+	trigger: { type: 'n8n-nodes-kling-video.klingVideoTrigger', description: () => describeNode('KlingVideoTrigger/KlingVideoTrigger.node.js', 'KlingVideoTrigger') },
+	jobsTrigger: {
+		type: 'n8n-nodes-kling-video.klingVideoJobsTrigger',
+		description: () => describeNode('KlingVideoJobsTrigger/KlingVideoJobsTrigger.node.js', 'KlingVideoJobsTrigger'),
+	},
+};
+
+/**
+ * The parameters n8n's editor shows for these values: every displayed property but `provider`,
+ * which n8n 2.x treats as the node's authentication selector (the property the credentials'
+ * displayOptions depend on) and sets from the chosen credential instead of showing it; and
+ * notices, which have no label.
+ */
+function expectedFields(description: INodeTypeDescription, values: Record<string, unknown>): string[] {
+	const node = { typeVersion: 1 };
+	const resolved = NodeHelpers.getNodeParameters(description.properties, values as never, true, false, node, description) ?? {};
+	const shown = description.properties.filter(
+		(property: INodeProperties) => property.type !== 'notice' && property.name !== 'provider' && NodeHelpers.displayParameter(resolved, property, node, description),
+	);
+	const names = shown.map((property) => property.name);
+	// n8n adds "Poll Times" (a list of `mode` entries, every minute by default) to polling nodes.
+	if (description.polling) names.push('pollTimes', 'mode');
+	return [...new Set(names)].sort();
+}
+
+/** The operations the node offers for a provider, with the labels the dropdown shows. */
+function operationsOf(description: INodeTypeDescription, provider: Provider): Array<{ name: string; value: string }> {
+	const property = description.properties.find(
+		(candidate) => candidate.name === 'operation' && (candidate.displayOptions?.show?.provider as string[] | undefined)?.includes(provider),
+	);
+	return (property?.options ?? []) as Array<{ name: string; value: string }>;
+}
+
+function ensureChromium(): void {
+	if (existsSync(CHROMIUM)) return;
+	if (process.getuid?.() !== 0) throw new Error(`${CHROMIUM} is missing: run \`sudo apt-get install -y chromium\``);
+	const apt = (...args: string[]) => execFileSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+	try {
+		apt('install', '-y', 'chromium');
+	} catch {
+		apt('update');
+		apt('install', '-y', 'chromium');
+	}
+}
+
+let n8n: N8nInstance;
+let context: BrowserContext;
+let page: Page;
+let profile: string;
+const problems: string[] = [];
+let loggedIn = false;
+
+beforeAll(async () => {
+	ensureChromium();
+	const logs = join(setupResult().runDir, 'logs');
+	const emulator = await startEmulator({ port: await freePort(), logFile: join(logs, 'emulator-editor.log') });
+	n8n = await prepareN8n('editor', emulator, EXAMPLES);
+	await startN8n(n8n, join(logs, 'n8n-editor.log'));
+	mkdirSync(SCREENSHOTS, { recursive: true });
+	profile = mkdtempSync(join(setupResult().runDir, 'chromium-'));
+	context = await chromium.launchPersistentContext(profile, {
+		executablePath: CHROMIUM,
+		headless: true,
+		viewport: { width: 1600, height: 1800 },
+		args: [
+			'--headless',
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+		],
+	});
+	// Offline: whatever the editor asks outside this n8n (npm registry, api.n8n.io) fails at once.
+	await context.route((url) => !url.href.startsWith(n8n.url), (route) => route.abort());
+	page = context.pages()[0] ?? (await context.newPage());
+	page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+	page.on('console', (message) => {
+		if (message.type() !== 'error') return;
+		const url = message.location().url ?? '';
+		// Before login the editor asks who is logged in and gets a 401: n8n's normal start.
+		if (!loggedIn && url === `${n8n.url}/rest/login` && message.text().includes('401')) return;
+		// Requests outside n8n were aborted above (no internet here); not the package's doing.
+		if (url && !url.startsWith(n8n.url)) return;
+		problems.push(`console error: ${message.text()} (${url})`);
+	});
+});
+
+afterAll(async () => {
+	await context?.close();
+	if (profile) rmSync(profile, { recursive: true, force: true });
+	await stopAll();
+});
+
+afterEach(() => {
+	const found = problems.splice(0);
+	expect(found).toEqual([]);
+});
+
+async function newWorkflow(): Promise<void> {
+	await page.goto(`${n8n.url}/workflow/new`, { waitUntil: 'networkidle' });
+	await page.waitForSelector('[data-test-id=canvas-plus-button]', { timeout: 60_000 });
+}
+
+/** Pastes nodes onto the canvas, as a user pasting copied workflow JSON (Ctrl+V) does. */
+async function pasteNode(type: string, name: string): Promise<void> {
+	const workflow = { nodes: [{ parameters: {}, id: `${name}-id`, name, type, typeVersion: 1, position: [0, 0] }], connections: {} };
+	// Runs in the page (the tests compile without the DOM library, hence a string).
+	await page.evaluate(`(() => {
+		const data = new DataTransfer();
+		data.setData('text/plain', ${JSON.stringify(JSON.stringify(workflow))});
+		document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
+	})()`);
+	await page.locator('[data-test-id=canvas-node]', { hasText: name }).waitFor();
+}
+
+async function openNode(name: string): Promise<void> {
+	await page.locator('[data-test-id=canvas-node]', { hasText: name }).first().dblclick();
+	await page.waitForSelector('[data-test-id=ndv] [data-test-id=node-parameters]');
+}
+
+async function closeNode(): Promise<void> {
+	await page.click('[data-test-id=ndv-close-button]');
+	await page.waitForSelector('[data-test-id=ndv]', { state: 'hidden' });
+}
+
+/** The names of the parameters the panel shows (each label's `for`). */
+async function shownFields(): Promise<string[]> {
+	const names = await page.$$eval('[data-test-id=ndv] [data-test-id=node-parameters] label.n8n-input-label', (labels) =>
+		labels.filter((label) => (label as unknown as { offsetParent: unknown }).offsetParent !== null).map((label) => label.getAttribute('for')),
+	);
+	return [...new Set(names.filter((name): name is string => !!name && name !== 'null'))].sort();
+}
+
+async function chooseCredential(provider: Provider): Promise<void> {
+	await page.click('[data-test-id=ndv] [data-test-id=node-credentials-select]');
+	await page.click(`[data-test-id=node-credentials-select-item-${CREDENTIAL_REF[provider].id}]`);
+	await page.waitForTimeout(300);
+}
+
+async function chooseOption(parameter: string, label: string): Promise<void> {
+	await page.click(`[data-test-id=ndv] [data-test-id=parameter-input-${parameter}]`);
+	await page.locator('.el-select-dropdown__item:visible', { has: page.getByText(label, { exact: true }) }).first().click();
+	await page.waitForTimeout(300);
+}
+
+/** Waits until the panel shows `expected` (n8n re-renders after a change), then compares. */
+async function expectFields(expected: string[], what: string): Promise<void> {
+	let shown: string[] = [];
+	for (let attempt = 0; attempt < 20; attempt++) {
+		shown = await shownFields();
+		if (JSON.stringify(shown) === JSON.stringify(expected)) return;
+		await page.waitForTimeout(150);
+	}
+	const missing = expected.filter((name) => !shown.includes(name));
+	const unexpected = shown.filter((name) => !expected.includes(name));
+	throw new Error(`${what}: missing fields ${JSON.stringify(missing)}, unexpected fields ${JSON.stringify(unexpected)}`);
+}
+
+const screenshot = (name: string) => page.locator('[data-test-id=ndv]').screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+
+test('set up the owner account, then log in', async () => {
+	await page.goto(`${n8n.url}/`, { waitUntil: 'networkidle' });
+	await page.waitForURL(/\/setup/);
+	for (const [field, value] of Object.entries(OWNER)) await page.fill(`input[name=${field}]`, value);
+	await page.click('[data-test-id=form-submit-button]');
+	await page.waitForURL((url) => !url.pathname.startsWith('/setup'));
+
+	await context.clearCookies();
+	loggedIn = false;
+	await page.goto(`${n8n.url}/signin`, { waitUntil: 'networkidle' });
+	await page.fill('input[name=emailOrLdapLoginId]', OWNER.email);
+	await page.fill('input[name=password]', OWNER.password);
+	await page.click('[data-test-id=form-submit-button]');
+	await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+	loggedIn = true;
+});
+
+test('the node creator finds Kling Video by name', async () => {
+	await newWorkflow();
+	await page.click('[data-test-id=canvas-plus-button]');
+	await page.keyboard.type('Manual');
+	await page.locator('[data-test-id=item-iterator-item]').first().waitFor();
+	await page.keyboard.press('Enter');
+	await page.locator('[data-test-id=canvas-node]').first().waitFor();
+	// Adding a node may open its panel, or leave the node creator open: close whichever is there.
+	await page.waitForTimeout(500);
+	if (await page.locator('[data-test-id=ndv]').isVisible()) await closeNode();
+	if (await page.locator('[data-test-id=node-creator]').isVisible()) await page.keyboard.press('Escape');
+	await page.click('[data-test-id=node-creator-plus-button]');
+	await page.keyboard.type('Kling Video');
+	await page.waitForTimeout(1000);
+	const found = await page.$$eval('[data-test-id=node-creator] [data-test-id=node-creator-item-name]', (items) => items.map((item) => item.textContent?.trim()));
+	expect(found).toContain('Kling Video');
+	await page.locator('[data-test-id=item-iterator-item]', { has: page.getByText('Kling Video', { exact: true }) }).first().click();
+	await page.locator('[data-test-id=item-iterator-item]', { hasText: 'Generate a video from text' }).first().click();
+	await page.waitForSelector('[data-test-id=ndv] [data-test-id=node-parameters]');
+	await screenshot('node-creator-added');
+	await closeNode();
+});
+
+test('Kling Video: the panel of every provider and operation shows exactly its fields', async () => {
+	const description = NODES.klingVideo.description();
+	await newWorkflow();
+	await pasteNode(NODES.klingVideo.type, 'Kling Video');
+	await openNode('Kling Video');
+	for (const provider of PROVIDERS) {
+		await chooseCredential(provider);
+		for (const { name: label, value: operation } of operationsOf(description, provider)) {
+			await chooseOption('operation', label);
+			await expectFields(expectedFields(description, { provider, operation }), `Kling Video, ${provider}, ${operation}`);
+			await screenshot(`kling-video-${provider}-${operation}`);
+		}
+	}
+	if (process.env.KLING_E2E_UPDATE_DOCS === '1') {
+		await chooseCredential('replicate');
+		await chooseOption('operation', 'Text to Video');
+		await page.fill('[data-test-id=ndv] [data-test-id=parameter-input-prompt] textarea', 'A slow dolly shot of a ceramic mug on a sunlit kitchen table, steam rising');
+		await page.locator('[data-test-id=ndv] [data-test-id=node-parameters]').click({ position: { x: 5, y: 5 } });
+		mkdirSync(join(REPO_ROOT, 'docs'), { recursive: true });
+		await page.setViewportSize({ width: 1280, height: 820 });
+		await page.waitForTimeout(500);
+		await page.locator('[data-test-id=ndv]').screenshot({ path: join(REPO_ROOT, 'docs', 'node-panel.png') });
+		await page.setViewportSize({ width: 1600, height: 1800 });
+	}
+	await closeNode();
+});
+
+test('every example opens in the editor, each of its node types known to n8n', async () => {
+	for (const example of EXAMPLES) {
+		await page.goto(`${n8n.url}/workflow/${example.id}`, { waitUntil: 'networkidle' });
+		await page.locator('[data-test-id=canvas-node]').first().waitFor();
+		const types = example.nodes.map((node) => [node.type, node.typeVersion]);
+		// Asks the editor's own node type store (runs in the page, hence a string).
+		const unknown = await page.evaluate(`(() => {
+			const store = document.querySelector('#app').__vue_app__.config.globalProperties.$pinia._s.get('nodeTypes');
+			return ${JSON.stringify(types)}.filter(([type, version]) => !store.getNodeType(type, version)).map(([type, version]) => type + ' v' + version);
+		})()`);
+		expect({ example: example.name, unknown }).toEqual({ example: example.name, unknown: [] });
+		await page.screenshot({ path: join(SCREENSHOTS, `example-${example.id}.png`) });
+	}
+});
+
+test.each([
+	['Kling Video Trigger', NODES.trigger],
+	['Kling Video Jobs Trigger', NODES.jobsTrigger],
+])('%s: the panel of every provider shows exactly its fields', async (name, node) => {
+	const description = node.description();
+	await newWorkflow();
+	await pasteNode(node.type, name);
+	await openNode(name);
+	for (const provider of PROVIDERS) {
+		await chooseCredential(provider);
+		await expectFields(expectedFields(description, { provider }), `${name}, ${provider}`);
+		await screenshot(`${node.type.split('.')[1]}-${provider}`);
+	}
+	await closeNode();
+});
