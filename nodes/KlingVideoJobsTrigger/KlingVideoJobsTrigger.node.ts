@@ -9,11 +9,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { credentialDescriptions, providerProperty } from '../KlingVideo/description/operations';
 import { GENERATION_OPERATIONS, PROVIDER_IDS, type GenerationOperation } from '../shared/job';
 import { PROVIDERS } from '../shared/providers';
-import {
-	BINARY_PROPERTY_OPTION,
-	DOWNLOAD_VIDEO_OPTION,
-	eventsProperty,
-} from '../KlingVideoTrigger/triggerCommon';
+import { BINARY_PROPERTY_OPTION, DOWNLOAD_VIDEO_OPTION } from '../shared/outputOptions';
+import { eventsProperty } from '../KlingVideoTrigger/triggerCommon';
 import { DEFAULT_LOOKBACK_MINUTES, DEFAULT_MAX_PAGES, pollJobs } from './poll';
 
 const OPERATION_LABELS: Record<GenerationOperation, string> = {

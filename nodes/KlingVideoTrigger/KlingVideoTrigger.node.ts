@@ -10,12 +10,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { credentialDescriptions, providerProperty } from '../KlingVideo/description/operations';
 import type { ProviderId } from '../shared/job';
 import { handleDelivery } from './delivery';
-import {
-	BINARY_PROPERTY_OPTION,
-	DOWNLOAD_VIDEO_OPTION,
-	eventsProperty,
-	toTriggerError,
-} from './triggerCommon';
+import { BINARY_PROPERTY_OPTION, DOWNLOAD_VIDEO_OPTION } from '../shared/outputOptions';
+import { eventsProperty, toTriggerError } from './triggerCommon';
 
 export class KlingVideoTrigger implements INodeType {
 	description: INodeTypeDescription = {

@@ -40,23 +40,6 @@ export const eventsProperty: INodeProperties = {
 	description: 'Which finished jobs start the workflow',
 };
 
-export const BINARY_PROPERTY_OPTION: INodeProperties = {
-	displayName: 'Binary Property',
-	name: 'binaryPropertyName',
-	type: 'string',
-	default: 'data',
-	description: 'Name of the output binary property that receives the video',
-};
-
-export const DOWNLOAD_VIDEO_OPTION: INodeProperties = {
-	displayName: 'Download Video',
-	name: 'downloadVideo',
-	type: 'boolean',
-	default: true,
-	description:
-		'Whether to put the MP4 of a succeeded job into a binary property (streamed to n8n, never held whole in memory)',
-};
-
 export interface TriggerOutputOptions {
 	downloadVideo: boolean;
 	binaryPropertyName: string;

@@ -1,6 +1,7 @@
 /** How a generation's completion reaches the next node, and the per-run options. */
 import type { INodeProperties } from 'n8n-workflow';
 import { ASPECT_RATIOS, GENERATION_OPERATIONS } from '../../shared/job';
+import { BINARY_PROPERTY_OPTION, DOWNLOAD_VIDEO_OPTION } from '../../shared/outputOptions';
 
 export type WaitMode = 'waitForCompletion' | 'submitOnly' | 'waitForWebhook';
 
@@ -80,21 +81,8 @@ export const waitingProperties: INodeProperties[] = [
 				description:
 					'Make one job per selected aspect ratio from each input item (text to video); each output item is paired to its input',
 			},
-			{
-				displayName: 'Binary Property',
-				name: 'binaryPropertyName',
-				type: 'string',
-				default: 'data',
-				description: 'Name of the output binary property that receives the video',
-			},
-			{
-				displayName: 'Download Video',
-				name: 'downloadVideo',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether to put the finished MP4 into a binary property (streamed to n8n, never held whole in memory)',
-			},
+			BINARY_PROPERTY_OPTION,
+			DOWNLOAD_VIDEO_OPTION,
 			{
 				displayName: 'Max Concurrent Jobs',
 				name: 'maxConcurrentJobs',
@@ -113,13 +101,7 @@ export const waitingProperties: INodeProperties[] = [
 		default: {},
 		displayOptions: { show: { operation: ['getJob'] } },
 		options: [
-			{
-				displayName: 'Binary Property',
-				name: 'binaryPropertyName',
-				type: 'string',
-				default: 'data',
-				description: 'Name of the output binary property that receives the video',
-			},
+			BINARY_PROPERTY_OPTION,
 			{
 				displayName: 'Download Video',
 				name: 'downloadVideo',
