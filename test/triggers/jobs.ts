@@ -31,6 +31,9 @@ export async function submitJobs(
 ): Promise<Job[]> {
 	const jobs: Job[] = [];
 	for (let index = 0; index < count; index++) {
+		// WaveSpeed reports no completion time, so its jobs are ordered by creation: keep the
+		// creation instants distinct (two submits can land in the same millisecond on loopback).
+		if (index > 0) await new Promise((resolve) => setTimeout(resolve, 3));
 		jobs.push(await client.submit(textToVideo(provider, `job ${index}`), webhookUrl ? { webhookUrl } : {}));
 	}
 	return jobs;
