@@ -17,7 +17,6 @@
  * Every rejection is answered here through the response object, and no execution starts.
  */
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { connectProvider } from '../shared/connect';
 import { readRawBody, verifyDelivery, type RawRequest } from '../shared/webhookVerification';
 import { CredentialFieldError } from '../shared/credentials';
 import { jobToJson } from '../KlingVideo/execute/output';
@@ -62,10 +61,9 @@ export async function handleDelivery(context: IWebhookFunctions): Promise<IWebho
 
 	let job: Job;
 	try {
-		const client = await connectProvider(context, provider);
 		const pasted = String(context.getNodeParameter('webhookSecret', '') ?? '').trim();
 		// Not `{ ...request }`: Node's IncomingMessage keeps `headers` behind a prototype getter, which a spread drops.
-		job = await verifyDelivery(context, client, provider, { headers: request.headers, body: request.body, rawBody }, { pastedSecret: pasted || undefined });
+		job = await verifyDelivery(context, provider, { headers: request.headers, body: request.body, rawBody }, { pastedSecret: pasted || undefined });
 	} catch (error) {
 		if (error instanceof WebhookRejectedError) return answer(context, error.httpStatus, { error: error.message });
 		// Our side's trouble (credential, provider unreachable): no execution; the provider retries.

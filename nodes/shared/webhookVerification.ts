@@ -5,13 +5,11 @@
  * that fails with a cached secret may follow a secret rotation, so the secret is fetched again
  * once (at most once a minute) before the delivery is rejected.
  */
-import { createHash } from 'node:crypto';
-import { CREDENTIAL_TYPES } from './credentials';
-import type { CredentialSource } from './connect';
+import { checkWithConnection, type DeliveryConnection, type DeliveryContext } from './deliveryConnections';
 import { WebhookRejectedError } from './errors';
 import { settle } from './http';
 import type { GenerationOperation, Job, ProviderId } from './job';
-import type { ProviderClient } from './providers/types';
+import type { ProviderClient, WebhookDelivery } from './providers/types';
 import { requireBodySize } from './webhooks/common';
 
 const SECRET_TTL_MS = 60 * 60_000;
@@ -34,12 +32,6 @@ export async function readRawBody(request: RawRequest): Promise<Buffer> {
 	return Buffer.from(request.body === undefined ? '' : JSON.stringify(request.body));
 }
 
-async function cacheKey(context: CredentialSource, provider: ProviderId): Promise<string> {
-	const credentials = await context.getCredentials(CREDENTIAL_TYPES[provider]);
-	// Keyed by a hash of the credential, never the credential itself.
-	return createHash('sha256').update(`${provider}\0${JSON.stringify(credentials)}`).digest('hex');
-}
-
 async function accountSecret(client: ProviderClient, key: string, refresh: boolean): Promise<string> {
 	const hit = secrets.get(key);
 	const fresh = hit && Date.now() - hit.fetchedAt < (refresh ? MIN_REFETCH_INTERVAL_MS : SECRET_TTL_MS);
@@ -49,28 +41,33 @@ async function accountSecret(client: ProviderClient, key: string, refresh: boole
 	return secret;
 }
 
-/** Verifies a delivery the provider's way and returns the job it reports; throws WebhookRejectedError otherwise. */
+/**
+ * Verifies a delivery the provider's way and returns the job it reports; throws
+ * WebhookRejectedError otherwise. The connection comes from `checkWithConnection`, so a stream of
+ * deliveries reads the node's credential about once a minute.
+ */
 export async function verifyDelivery(
-	context: CredentialSource,
-	client: ProviderClient,
+	context: DeliveryContext,
 	provider: ProviderId,
 	request: RawRequest,
 	options: { pastedSecret?: string; operation?: GenerationOperation | null } = {},
 ): Promise<Job> {
-	const { pastedSecret, operation } = options;
 	const rawBody = await readRawBody(request);
-	const headers = request.headers;
+	const delivery = { headers: request.headers, rawBody, operation: options.operation };
 	// Before any secret is fetched or any byte is parsed: no provider sends a video job's webhook this large.
-	requireBodySize({ headers, rawBody });
-	if (!client.fetchWebhookSecret || pastedSecret) {
-		return await client.verifyWebhook({ headers, rawBody, secret: pastedSecret || undefined, operation });
-	}
-	const key = await cacheKey(context, provider);
-	const first = await settle(client.verifyWebhook({ headers, rawBody, secret: await accountSecret(client, key, false), operation }));
+	requireBodySize(delivery);
+	return await checkWithConnection(context, provider, (connection) => verifyWith(connection, delivery, options.pastedSecret));
+}
+
+async function verifyWith(connection: DeliveryConnection, delivery: WebhookDelivery, pastedSecret: string | undefined): Promise<Job> {
+	const { client, fingerprint } = connection;
+	if (!client.fetchWebhookSecret || pastedSecret) return await client.verifyWebhook({ ...delivery, secret: pastedSecret || undefined });
+	// The secret is kept under the credential's fingerprint, so an edited credential fetches its own.
+	const first = await settle(client.verifyWebhook({ ...delivery, secret: await accountSecret(client, fingerprint, false) }));
 	if (first.ok) return first.value;
 	if (!(first.error instanceof WebhookRejectedError) || first.error.httpStatus !== 401) throw first.error;
-	const before = secrets.get(key)?.secret;
-	const rotated = await accountSecret(client, key, true);
+	const before = secrets.get(fingerprint)?.secret;
+	const rotated = await accountSecret(client, fingerprint, true);
 	if (rotated === before) throw first.error;
-	return await client.verifyWebhook({ headers, rawBody, secret: rotated, operation });
+	return await client.verifyWebhook({ ...delivery, secret: rotated });
 }

@@ -39,6 +39,7 @@ import { KlingVideoTrigger } from '../../nodes/KlingVideoTrigger/KlingVideoTrigg
 import { CREDENTIAL_TYPES, emulatorBaseUrl } from '../../nodes/shared/credentials';
 import type { ProviderId } from '../../nodes/shared/job';
 import type { Emulator } from '../emulator';
+import { credentialIdFor } from '../workflow/harness/credentials';
 
 export const PACKAGE = 'n8n-nodes-kling-video';
 export const WEBHOOK_TRIGGER_TYPE = `${PACKAGE}.klingVideoTrigger`;
@@ -99,9 +100,11 @@ export function emulatorCredentials(provider: ProviderId, emulator: Emulator): I
 function additionalData(
 	credentials: Record<string, ICredentialDataDecryptedObject>,
 	extra: Partial<IWorkflowExecuteAdditionalData> = {},
+	reads?: { count: number },
 ): IWorkflowExecuteAdditionalData {
 	const credentialsHelper = {
 		getDecrypted: async (_data: unknown, _nodeCredentials: unknown, type: string) => {
+			if (reads) reads.count += 1;
 			const found = credentials[type];
 			if (!found) throw new Error(`No credential of type ${type} in this test`);
 			return structuredClone(found);
@@ -180,12 +183,25 @@ class RecordingResponse {
 	}
 }
 
+/** The node's reference to its credential: the id follows the data, as two n8n credentials never share one. */
+function credentialReference(provider: ProviderId, credentials: Record<string, ICredentialDataDecryptedObject>) {
+	const type = CREDENTIAL_TYPES[provider];
+	return { id: credentialIdFor(type, credentials[type]), name: `${provider} emulator` };
+}
+
 export class WebhookTriggerHarness {
 	/** The workflow's static data as n8n's database holds it between requests. */
 	storedStaticData: IDataObject = {};
 	/** Every execution n8n would have started, in order. */
 	readonly executions: INodeExecutionData[][] = [];
 	private readonly credentials: Record<string, ICredentialDataDecryptedObject>;
+	/** The node's credential reference: it keeps its id when the credential is edited. */
+	private readonly credentialRef: { id: string; name: string };
+	/** How many times the node had n8n read (decrypt) its credential. */
+	get credentialReads(): number {
+		return this.reads.count;
+	}
+	private readonly reads = { count: 0 };
 	readonly nodeName = 'Kling Video Trigger';
 
 	constructor(
@@ -195,6 +211,12 @@ export class WebhookTriggerHarness {
 		readonly workflowId = 'wf-webhook',
 	) {
 		this.credentials = { [CREDENTIAL_TYPES[provider]]: credentials };
+		this.credentialRef = credentialReference(provider, this.credentials);
+	}
+
+	/** The user saves new data into the node's credential: same id, new content. */
+	editCredential(data: ICredentialDataDecryptedObject): void {
+		this.credentials[CREDENTIAL_TYPES[this.provider]] = data;
 	}
 
 	private workflow(): { workflow: Workflow; node: INode } {
@@ -206,7 +228,7 @@ export class WebhookTriggerHarness {
 			position: [0, 0],
 			webhookId: 'c0ffee00-0000-4000-8000-000000000001',
 			parameters: { provider: this.provider, ...this.parameters },
-			credentials: { [CREDENTIAL_TYPES[this.provider]]: { id: '1', name: `${this.provider} emulator` } },
+			credentials: { [CREDENTIAL_TYPES[this.provider]]: this.credentialRef },
 		};
 		const workflow = new Workflow({
 			id: this.workflowId,
@@ -258,10 +280,11 @@ export class WebhookTriggerHarness {
 		});
 		request.headers = headers;
 		const response = new RecordingResponse();
-		const data = additionalData(this.credentials, {
-			httpRequest: request as never,
-			httpResponse: response as never,
-		});
+		const data = additionalData(
+			this.credentials,
+			{ httpRequest: request as never, httpResponse: response as never },
+			this.reads,
+		);
 		const context = new WebhookContext(workflow, node, data, 'webhook', this.webhookData(workflow, node, data), [], null);
 		let result: IWebhookResponseData | undefined;
 		let error: unknown;
@@ -380,7 +403,7 @@ export class PollTriggerHarness {
 			typeVersion: 1,
 			position: [0, 0],
 			parameters: { provider: this.provider, ...this.parameters },
-			credentials: { [CREDENTIAL_TYPES[this.provider]]: { id: '1', name: `${this.provider} emulator` } },
+			credentials: { [CREDENTIAL_TYPES[this.provider]]: credentialReference(this.provider, this.credentials) },
 		};
 		this.workflow = new Workflow({
 			id: this.workflowId,

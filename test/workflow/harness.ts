@@ -68,7 +68,7 @@ import type PCancelable from 'p-cancelable';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 
-import { HarnessCredentialsHelper, type CredentialRequest, type HarnessCredentials } from './harness/credentials';
+import { credentialIdFor, HarnessCredentialsHelper, type CredentialRequest, type HarnessCredentials } from './harness/credentials';
 import { disposeHarness, ensureEnvironment } from './harness/environment';
 import { HARNESS_START_NODE_TYPE, HarnessNodeTypes, PACKAGE_NAME } from './harness/nodeTypes';
 import { FakeResponse, makeRequest, type HarnessResponse, type WebhookRequest } from './harness/http';
@@ -76,7 +76,7 @@ import { FakeResponse, makeRequest, type HarnessResponse, type WebhookRequest } 
 export type { CredentialRequest, HarnessCredentials } from './harness/credentials';
 export type { HarnessResponse, WebhookRequest } from './harness/http';
 export { HARNESS_START_NODE_TYPE, HarnessNodeTypes, HarnessStart, loadPackageNode, PACKAGE_NAME } from './harness/nodeTypes';
-export { HarnessCredentialsHelper } from './harness/credentials';
+export { credentialIdFor, HarnessCredentialsHelper } from './harness/credentials';
 export { disposeHarness, ensureEnvironment } from './harness/environment';
 
 // One temp folder per test file; removed after its tests (jest's afterAll, when there is one).
@@ -244,7 +244,9 @@ function prepareNodes(options: RunOptions, nodeTypes: HarnessNodeTypes): INode[]
 		}
 		const assigned = declared.filter((type) => options.credentials?.[type] !== undefined);
 		if (assigned.length) {
-			node.credentials = Object.fromEntries(assigned.map((type) => [type, { id: `harness-${type}`, name: type }]));
+			node.credentials = Object.fromEntries(
+				assigned.map((type) => [type, { id: credentialIdFor(type, options.credentials?.[type]), name: type }]),
+			);
 		}
 	}
 	return nodes;

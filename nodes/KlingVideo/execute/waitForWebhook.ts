@@ -140,7 +140,6 @@ export async function resumeFromWebhook(context: IWebhookFunctions): Promise<IWe
 	const provider = context.getNodeParameter('provider') as ProviderId;
 	const paused = readPausedContext(context);
 	if (!paused) return answer(context, 400, { error: 'The callback URL carries no Kling Video job context' });
-	const client = await connectProvider(context, provider);
 	const request = context.getRequestObject();
 
 	const bound = boundJob(context);
@@ -151,10 +150,10 @@ export async function resumeFromWebhook(context: IWebhookFunctions): Promise<IWe
 		if (!body.success || body.data.ref.provider !== provider) return answer(context, 400, { error: 'Malformed time-limit call' });
 		if (bound && jobKey(body.data.ref) !== bound) return answer(context, 400, { error: 'The time-limit call names another job' });
 		// The provider's answer, never the caller's word, decides the outcome.
-		job = await client.get(body.data.ref);
+		job = await (await connectProvider(context, provider)).get(body.data.ref);
 	} else {
 		const verified = await settle(
-			verifyDelivery(context, client, provider, request as unknown as RawRequest, { operation: paused.submitted.operation }),
+			verifyDelivery(context, provider, request as unknown as RawRequest, { operation: paused.submitted.operation }),
 		);
 		if (!verified.ok) {
 			if (verified.error instanceof WebhookRejectedError) {

@@ -8,6 +8,7 @@
  *
  * Credential types are read from the package's `credentials/*.credentials.ts` on first use.
  */
+import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 
@@ -37,6 +38,16 @@ import {
 /** Plain (decrypted) credential data per credential type name. */
 export interface HarnessCredentials {
 	[credentialType: string]: ICredentialDataDecryptedObject;
+}
+
+/**
+ * The id a node's reference to `data` carries. In n8n two different credentials never share an
+ * id, and the package keeps per-id state (the connection a webhook delivery is checked with), so
+ * the harness gives different data different ids. A test of an edited credential sets the node's
+ * `credentials` itself, with one id over changing data.
+ */
+export function credentialIdFor(type: string, data: ICredentialDataDecryptedObject | undefined): string {
+	return `harness-${type}-${createHash('sha256').update(JSON.stringify(data ?? null)).digest('hex').slice(0, 16)}`;
 }
 
 /** One `getDecrypted` call, for assertions ("the node asked for klingVideoFalApi"). */
