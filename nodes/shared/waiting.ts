@@ -82,6 +82,23 @@ export class WaitTimeoutError extends ProviderApiError {
 	}
 }
 
+/**
+ * The next poll's offset from the submit, on the schedule `delayFor` lays out from the submit
+ * rather than from the last answer: a slow answer delays one poll, not every later one. Points
+ * already passed are skipped, never made up with polls in a row.
+ */
+export function nextPollOffsetMs(
+	plannedMs: number,
+	elapsedMs: number,
+	expectedMs: number | null,
+	delayFor: (elapsedMs: number, expectedMs: number | null) => number = pollDelayMs,
+): number {
+	let next = plannedMs;
+	do next += Math.max(1, delayFor(next, expectedMs));
+	while (next <= elapsedMs);
+	return next;
+}
+
 export async function waitForCompletion(client: ProviderClient, submitted: Job, options: WaitOptions): Promise<Job> {
 	const started = Date.now();
 	const deadline = started + options.timeoutMs;
@@ -90,6 +107,7 @@ export async function waitForCompletion(client: ProviderClient, submitted: Job, 
 	const key = DurationModel.keyOf(submitted);
 	const expectedMs = durations.expectedMs(key);
 	let job = submitted;
+	let plannedMs = 0;
 	while (!isTerminal(job.status)) {
 		const remainingMs = deadline - Date.now();
 		if (remainingMs <= 0) throw new WaitTimeoutError(job, options.timeoutMs);
@@ -97,7 +115,9 @@ export async function waitForCompletion(client: ProviderClient, submitted: Job, 
 			const seconds = Math.max(1, Math.min(options.longPollSeconds ?? 55, Math.ceil(remainingMs / 1000)));
 			job = await client.waitForChange(job.ref, seconds, options.signal);
 		} else {
-			await sleep(Math.min(delayFor(Date.now() - started, expectedMs), remainingMs), options.signal);
+			const elapsedMs = Date.now() - started;
+			plannedMs = nextPollOffsetMs(plannedMs, elapsedMs, expectedMs, delayFor);
+			await sleep(Math.min(plannedMs - elapsedMs, remainingMs), options.signal);
 			job = await client.get(job.ref, options.signal);
 		}
 	}

@@ -1,4 +1,4 @@
-import { DurationModel, pollDelayMs } from '../../nodes/shared/waiting';
+import { DurationModel, nextPollOffsetMs, pollDelayMs } from '../../nodes/shared/waiting';
 
 /** The instants at which a job of `jobMs` is polled until it is seen finished. */
 function pollTimes(jobMs: number, expectedMs: number | null): number[] {
@@ -31,6 +31,37 @@ describe('poll schedule', () => {
 		// A fixed 5 s poll would cost 240 calls on this 20 min job.
 		const times = pollTimes(20 * 60_000, 60_000);
 		expect(times.length).toBeLessThan(80);
+	});
+});
+
+/** The instants the node polls at when every answer takes `latencyMs`, as `waitForCompletion` plans them. */
+function pollTimesWithLatency(jobMs: number, expectedMs: number | null, latencyMs: number): number[] {
+	const times: number[] = [];
+	let planned = 0;
+	let now = 0;
+	while (times.length < 100) {
+		planned = nextPollOffsetMs(planned, now, expectedMs);
+		times.push(planned);
+		now = planned + latencyMs;
+		if (planned >= jobMs) return times;
+	}
+	throw new Error('never noticed');
+}
+
+describe('poll schedule against slow answers', () => {
+	it('keeps to the schedule counted from the submit: 300 ms answers do not add up', () => {
+		expect(pollTimesWithLatency(60_000, null, 300)).toEqual(pollTimes(60_000, null));
+		expect(pollTimesWithLatency(60_000, 60_000, 300)).toEqual(pollTimes(60_000, 60_000));
+	});
+
+	it('skips the points a very slow answer overran instead of polling in a row', () => {
+		const times = pollTimesWithLatency(60_000, null, 20_000);
+		for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(20_000);
+		expect(times.length).toBeLessThanOrEqual(4);
+	});
+
+	it('never plans a poll in the past, whatever the delay function answers', () => {
+		expect(nextPollOffsetMs(0, 5_000, null, () => 0)).toBeGreaterThan(5_000);
 	});
 });
 
