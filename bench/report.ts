@@ -44,11 +44,11 @@ const routes = (byRoute: Record<string, number>) =>
 export function renderMarkdown(r: Results): string {
 	const out: string[] = [];
 	const b = r.batch;
-	const m = r.machine as { cpus: number; cpuModel: string; ramGiB: number; node: string; n8nNode: string; n8n: string; os: string; loadAverageStart: number[]; loadAverageEnd: number[] };
+	const m = r.machine as { cpus: number; cpuModel: string; ramGiB: number; node: string; n8nNode: string; n8n: string; n8nExpressionPoolSize?: string; os: string; loadAverageStart: number[]; loadAverageEnd: number[] };
 	out.push(`# Benchmark: n8n-nodes-kling-video against the provider emulator`);
 	out.push('');
 	out.push(
-		`Run ${r.generatedAt}${r.quick ? ' (**quick smoke run, scaled down: not the benchmark**)' : ''}, ${s(r.wallSeconds)} wall in all. Machine: ${m.cpus} cores (${m.cpuModel}), ${m.ramGiB} GiB RAM, ${m.os}; bench on Node ${m.node}, n8n ${m.n8n} on Node ${m.n8nNode}. Load average (1/5/15 min) at start ${m.loadAverageStart.join(' / ')}, at end ${m.loadAverageEnd.join(' / ')} — the machine is shared, so latency figures carry that load.`,
+		`Run ${r.generatedAt}${r.quick ? ' (**quick smoke run, scaled down: not the benchmark**)' : ''}, ${s(r.wallSeconds)} wall in all. Machine: ${m.cpus} cores (${m.cpuModel}), ${m.ramGiB} GiB RAM, ${m.os}; bench on Node ${m.node}, n8n ${m.n8n} on Node ${m.n8nNode} (expression isolate pool size ${m.n8nExpressionPoolSize ?? 'default (1)'}). Load average (1/5/15 min) at start ${m.loadAverageStart.join(' / ')}, at end ${m.loadAverageEnd.join(' / ')} — the machine is shared, so latency figures carry that load.`,
 	);
 	out.push('');
 	out.push('## Targets');
@@ -110,22 +110,28 @@ export function renderMarkdown(r: Results): string {
 	out.push(`| Replicate | baseline, fixed 5 s polling | ${bl.submitsPerJob} | ${bl.statusReadsPerJob} (${bl.maxStatusReads}) | ${routes(bl.byRoutePerJob)} | ${bl.downloadsPerJob} | ${lag(bl.noticedLagMs)} |`);
 	out.push('');
 
+	const pair = (summary: { p50: number; p95: number; count?: number }) =>
+		Number.isFinite(summary.p50) ? `${ms(summary.p50)} / ${ms(summary.p95)}` : '—';
 	out.push('## 3. Completion to downstream (real n8n)');
 	out.push('');
 	out.push(
-		`From the provider's webhook (the job's end in the emulator, which sends the webhook on that transition) to the next node's HTTP request arriving at a recording endpoint. ${lat.trigger.jobs} package jobs per path, spread over the providers (through the trigger: those whose deliveries it accepts, see below), interleaved with ${lat.controlTrigger.jobs} jobs through n8n's own nodes (a Webhook node; a Wait node resumed on webhook call) so both see the same machine; one job every ${lat.paceMs} ms (a job is 500 ms queued + 2.5 s running); default options (the video is downloaded into binary data before the next node starts).`,
+		`From the provider's webhook (the job's end in the emulator, which sends the webhook on that transition) to the next node's HTTP request arriving at a recording endpoint. ${lat.trigger.jobs} package jobs per path, spread over the providers (through the trigger: those whose deliveries it accepts, see below), interleaved with ${lat.controlTrigger.jobs} jobs through each of n8n's own workflows (a Webhook node; a Wait node resumed on webhook call; each of them also followed by an HTTP Request node downloading the video into binary data, the package's work done with n8n's own nodes, without any signature check) so all see the same machine; one job every ${lat.paceMs} ms (a job is 500 ms queued + 2.5 s running); default options (the video is downloaded into binary data before the next node starts).`,
 	);
 	out.push('');
-	out.push('| path | arrived | p50 / p95 / p99 | n8n answered the webhook (p50 / p95) | next node started (n8n run data, p50 / p95) |');
-	out.push('|---|---|---|---|---|');
+	out.push(
+		'| path | arrived | p50 / p95 / p99 | n8n answered the webhook (p50 / p95) | execution created (trigger paths, p50 / p95) | first node ran (n8n run data, p50 / p95) | next node started (n8n run data, p50 / p95) |',
+	);
+	out.push('|---|---|---|---|---|---|---|');
 	for (const [label, mode] of [
 		['provider → Kling Video Trigger → next node', lat.trigger],
 		['provider → n8n Webhook node → next node (n8n alone)', lat.controlTrigger],
+		['provider → n8n Webhook node → HTTP Request download → next node (n8n alone)', lat.controlTriggerDownload],
 		['provider → paused Kling Video (Wait for Webhook) → next node', lat.waitForWebhook],
 		['provider → paused n8n Wait node → next node (n8n alone)', lat.controlWait],
+		['provider → paused n8n Wait node → HTTP Request download → next node (n8n alone)', lat.controlWaitDownload],
 	] as const) {
 		out.push(
-			`| ${label} | ${mode.arrived}/${mode.jobs} | ${pct(mode.latencyMs)} | ${ms(mode.stepsMs.webhookAnswered.p50)} / ${ms(mode.stepsMs.webhookAnswered.p95)} | ${ms(mode.stepsMs.nextNodeStarted.p50)} / ${ms(mode.stepsMs.nextNodeStarted.p95)} |`,
+			`| ${label} | ${mode.arrived}/${mode.jobs} | ${pct(mode.latencyMs)} | ${pair(mode.stepsMs.webhookAnswered)} | ${pair(mode.stepsMs.executionCreated)} | ${pair(mode.stepsMs.sourceNodeRan)} | ${pair(mode.stepsMs.nextNodeStarted)} |`,
 		);
 	}
 	out.push('');
@@ -144,13 +150,13 @@ export function renderMarkdown(r: Results): string {
 	out.push('');
 	const perJob = (group: { n8nCpuSeconds: number }, jobs: number) => Math.round((group.n8nCpuSeconds * 1000) / Math.max(1, jobs));
 	out.push(
-		`n8n's main process used ${lat.groups.trigger.n8nCpuSeconds} s of CPU (${perJob(lat.groups.trigger, lat.trigger.jobs + lat.controlTrigger.jobs)} ms per job) in the trigger group (${s(lat.groups.trigger.wallSeconds)}) and ${lat.groups.wait.n8nCpuSeconds} s (${perJob(lat.groups.wait, lat.waitForWebhook.jobs + lat.controlWait.jobs)} ms per job: start, pause and resume) in the resume group (${s(lat.groups.wait.wallSeconds)}); load average after them ${lat.groups.trigger.loadAverageAfter} and ${lat.groups.wait.loadAverageAfter}.`,
+		`n8n's main process used ${lat.groups.trigger.n8nCpuSeconds} s of CPU (${perJob(lat.groups.trigger, lat.trigger.jobs + lat.controlTrigger.jobs + lat.controlTriggerDownload.jobs)} ms per job) in the trigger group (${s(lat.groups.trigger.wallSeconds)}) and ${lat.groups.wait.n8nCpuSeconds} s (${perJob(lat.groups.wait, lat.waitForWebhook.jobs + lat.controlWait.jobs + lat.controlWaitDownload.jobs)} ms per job: start, pause and resume) in the resume group (${s(lat.groups.wait.wallSeconds)}); load average after them ${lat.groups.trigger.loadAverageAfter} and ${lat.groups.wait.loadAverageAfter}.`,
 	);
 	out.push('');
 	out.push('## 4. Memory (real n8n)');
 	out.push('');
 	out.push(
-		'Peak RSS of the n8n process (VmHWM reset through `/proc/<pid>/clear_refs` before each run and read after, and VmRSS sampled every 20 ms) minus its RSS just before; the workflow is Webhook → Split Out → Kling Video (Replicate, Wait for Completion, *Download Video* on, *Max Concurrent Jobs* 10) or the baseline node; the emulator serves each output as a real MP4 padded to the size shown, streamed.',
+		'Peak RSS of the n8n process (VmHWM reset through `/proc/<pid>/clear_refs` before each run and read after, and VmRSS sampled every 20 ms) minus its RSS just before; the workflow is Webhook → Split Out → Kling Video (Replicate, Wait for Completion, *Download Video* on, *Max Concurrent Jobs* 10) or the baseline node, and for n8n alone Webhook → HTTP Request node (*Response Format* File) reading the same output; the emulator serves each output as a real MP4 padded to the size shown, streamed. The first large download in an n8n process also grows V8\'s heap and the allocator\'s pools once, so each "1st" row is taken in a freshly started n8n after a small warm-up.',
 	);
 	out.push('');
 	out.push('| run | file size | downloads at once | time | RSS before | peak RSS growth | growth / file size |');

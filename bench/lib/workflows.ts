@@ -28,22 +28,28 @@ export const ids = {
 	trigger: (p: Provider) => `benchTrigger_${p}`,
 	wait: (p: Provider) => `benchWait_${p}`,
 	controlTrigger: 'benchTriggerControl',
+	controlTriggerDownload: 'benchTriggerControlDownload',
 	controlWait: 'benchWaitControl',
+	controlWaitDownload: 'benchWaitControlDownload',
 	memoryPackage: 'benchMemoryPackage',
 	memoryBaseline: 'benchMemoryBaseline',
+	memoryControl: 'benchMemoryControl',
 };
 export const paths = {
 	wait: (p: Provider) => `bench-wait-${p}`,
 	controlTrigger: 'bench-control-trigger',
+	controlTriggerDownload: 'bench-control-trigger-download',
 	controlWait: 'bench-control-wait',
+	controlWaitDownload: 'bench-control-wait-download',
 	memoryPackage: 'bench-memory-package',
 	memoryBaseline: 'bench-memory-baseline',
+	memoryControl: 'bench-memory-control',
 };
 
 /** Kling Video Trigger → downstream node; returns the workflow and the trigger's production path. */
 export function triggerWorkflow(provider: Provider, sinkUrl: string): { workflow: Workflow; webhookPath: string } {
 	const webhookId = randomUUID();
-	const trigger = n('Kling Video Trigger', 'n8n-nodes-kling-video.klingVideoTrigger', 1, { provider, events: ['succeeded'], options: {} }, { webhookId, credentials: credentialsOf(provider) });
+	const trigger = n('Kling Video Trigger', 'n8n-nodes-kling-video.klingVideoTrigger', 1, { provider, events: ['succeeded'], options: { downloadVideo: false } }, { webhookId, credentials: credentialsOf(provider) });
 	return {
 		workflow: workflow(ids.trigger(provider), `bench trigger ${provider}`, [trigger, arriveNode(sinkUrl, 'trigger')]),
 		webhookPath: `webhook/${webhookId}/webhook`,
@@ -81,8 +87,14 @@ export function memoryWorkflows(emulator: Emulator): Workflow[] {
 	return [
 		workflow(ids.memoryPackage, 'bench memory package', [webhookNode(paths.memoryPackage, 'lastNode'), split(), kling]),
 		workflow(ids.memoryBaseline, 'bench memory baseline', [webhookNode(paths.memoryBaseline, 'lastNode'), split(), baseline]),
+		// n8n alone: its HTTP Request node downloads the same file into binary data (`body.url`, a finished job's output).
+		workflow(ids.memoryControl, 'bench memory control: n8n HTTP Request node', [webhookNode(paths.memoryControl, 'lastNode'), downloadNode('={{ $json.body.url }}')]),
 	];
 }
+
+/** n8n's HTTP Request node reading a URL into binary data, as a workflow built from n8n's own nodes would fetch the video. */
+const downloadNode = (url: string) =>
+	n('Download video', 'n8n-nodes-base.httpRequest', 4.2, { method: 'GET', url, options: { response: { response: { responseFormat: 'file' } } } });
 
 /**
  * n8n alone, for comparison: the provider's webhook (a Replicate job's `completed` delivery)
@@ -90,7 +102,7 @@ export function memoryWorkflows(emulator: Emulator): Workflow[] {
  * after an HTTP Request node submitted the job with `$execution.resumeUrl` as its webhook.
  */
 export function controlWorkflows(emulator: Emulator, sinkUrl: string): Workflow[] {
-	const submit = n('Submit job', 'n8n-nodes-base.httpRequest', 4.2, {
+	const submit = (tag: string) => n('Submit job', 'n8n-nodes-base.httpRequest', 4.2, {
 		method: 'POST',
 		url: `${emulator.baseUrls.replicate}/models/kwaivgi/kling-v2.6/predictions`,
 		sendHeaders: true,
@@ -98,14 +110,28 @@ export function controlWorkflows(emulator: Emulator, sinkUrl: string): Workflow[
 		sendBody: true,
 		specifyBody: 'json',
 		jsonBody:
-			'={{ JSON.stringify({ input: { prompt: "[control-wait:replicate] a ceramic mug", aspect_ratio: "16:9", duration: 5, generate_audio: false }, webhook: $execution.resumeUrl, webhook_events_filter: ["completed"] }) }}',
+			`={{ JSON.stringify({ input: { prompt: "[${tag}:replicate] a ceramic mug", aspect_ratio: "16:9", duration: 5, generate_audio: false }, webhook: $execution.resumeUrl, webhook_events_filter: ["completed"] }) }}`,
 		options: {},
 	});
-	const wait = n('Wait', 'n8n-nodes-base.wait', 1.1, { resume: 'webhook', httpMethod: 'POST', options: {} }, { webhookId: randomUUID() });
-	const arriveById = (mode: string) =>
-		n('Next node', 'n8n-nodes-base.httpRequest', 4.2, { method: 'POST', url: `=${sinkUrl}/arrive/${mode}/{{ $json.body.id }}`, options: {} });
+	const wait = () => n('Wait', 'n8n-nodes-base.wait', 1.1, { resume: 'webhook', httpMethod: 'POST', options: {} }, { webhookId: randomUUID() });
+	// The job id from the node that received the provider's webhook (after a download, `$json` is the file's).
+	const arriveById = (mode: string, source: string) =>
+		n('Next node', 'n8n-nodes-base.httpRequest', 4.2, { method: 'POST', url: `=${sinkUrl}/arrive/${mode}/{{ $('${source}').item.json.body.id }}`, options: {} });
+	const video = () => downloadNode('={{ $json.body.output }}');
 	return [
-		workflow(ids.controlTrigger, 'bench control: n8n Webhook node', [webhookNode(paths.controlTrigger, 'onReceived'), arriveById('control-trigger')]),
-		workflow(ids.controlWait, 'bench control: n8n Wait node', [webhookNode(paths.controlWait, 'onReceived'), submit, wait, arriveById('control-wait')]),
+		workflow(ids.controlTrigger, 'bench control: n8n Webhook node', [webhookNode(paths.controlTrigger, 'onReceived'), arriveById('control-trigger', 'Start')]),
+		workflow(ids.controlTriggerDownload, 'bench control: n8n Webhook node + download', [
+			webhookNode(paths.controlTriggerDownload, 'onReceived'),
+			video(),
+			arriveById('control-trigger-download', 'Start'),
+		]),
+		workflow(ids.controlWait, 'bench control: n8n Wait node', [webhookNode(paths.controlWait, 'onReceived'), submit('control-wait'), wait(), arriveById('control-wait', 'Wait')]),
+		workflow(ids.controlWaitDownload, 'bench control: n8n Wait node + download', [
+			webhookNode(paths.controlWaitDownload, 'onReceived'),
+			submit('control-wait-download'),
+			wait(),
+			video(),
+			arriveById('control-wait-download', 'Wait'),
+		]),
 	];
 }

@@ -165,6 +165,9 @@ export async function measureOverhead(prep: Prepared, starts: number, log: (line
 
 // ---------------------------------------------------------------------------------------------
 
+/** `BENCH_N8N_EXPRESSION_POOL_SIZE`: n8n's expression isolate pool size for the bench n8n (unset: n8n's default, 1). */
+export const EXPRESSION_POOL_SIZE = process.env.BENCH_N8N_EXPRESSION_POOL_SIZE?.trim() || undefined;
+
 export interface RunningBench {
 	service: Service;
 	instance: N8nInstance;
@@ -172,7 +175,11 @@ export interface RunningBench {
 }
 
 export async function startBench(prep: Prepared): Promise<RunningBench> {
-	const { service, startMs, instance } = await timedStart(prep.bench, join(prep.root, 'logs', 'bench.log'), { N8N_CUSTOM_EXTENSIONS: prep.extensionDir });
+	const { service, startMs, instance } = await timedStart(prep.bench, join(prep.root, 'logs', 'bench.log'), {
+		N8N_CUSTOM_EXTENSIONS: prep.extensionDir,
+		// n8n evaluates expressions in a pool of isolates (1 by default); a run can try another size.
+		...(EXPRESSION_POOL_SIZE ? { N8N_EXPRESSION_ENGINE_POOL_SIZE: EXPRESSION_POOL_SIZE } : {}),
+	});
 	// Published webhooks are registered while n8n starts; wait until each trigger answers (a bodyless call is refused, not 404).
 	for (const provider of PROVIDERS) {
 		for (let attempt = 0; ; attempt++) {
@@ -201,7 +208,7 @@ export interface MemoryRun {
 	hwmReset: boolean;
 }
 
-async function memoryRun(bench: RunningBench, path: string, label: string, downloads: number, fileBytes: number): Promise<MemoryRun> {
+async function memoryRun(bench: RunningBench, path: string, label: string, downloads: number, fileBytes: number, body?: unknown): Promise<MemoryRun> {
 	const pid = bench.service.child.pid as number;
 	await sleep(1500);
 	const before = memoryOf(pid).rss;
@@ -211,7 +218,7 @@ async function memoryRun(bench: RunningBench, path: string, label: string, downl
 	const response = await fetch(`${bench.instance.url}/webhook/${path}`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ jobs: Array.from({ length: downloads }, (_, i) => i + 1) }),
+		body: JSON.stringify(body ?? { jobs: Array.from({ length: downloads }, (_, i) => i + 1) }),
 	});
 	const text = await response.text();
 	const seconds = (Date.now() - started) / 1000;
@@ -231,35 +238,71 @@ async function memoryRun(bench: RunningBench, path: string, label: string, downl
 	};
 }
 
-export async function measureMemory(prep: Prepared, bench: RunningBench, fileBytes: number, log: (line: string) => void): Promise<MemoryRun[]> {
+/** The URL of a finished Replicate job's output on the emulator: what n8n's HTTP Request node downloads in the control. */
+async function finishedOutputUrl(prep: Prepared): Promise<string> {
+	const client = directClients(prep.emulator).replicate;
+	const request = videoRequestSchema.parse({ operation: 'textToVideo', prompt: '[memory:control] a ceramic mug', aspectRatio: '16:9', duration: 5, generateAudio: false });
+	const job = await client.submit(request, { idempotencyKey: randomUUID() });
+	prep.emulator.finishJob('replicate', job.jobId);
+	const finished = await client.get(job.ref);
+	if (!finished.videoUrl) throw new Error(`memory control: job ${job.jobId} has no output URL`);
+	return finished.videoUrl;
+}
+
+/**
+ * Peak RSS growth while 500 MiB outputs are downloaded into binary data. The first large
+ * download in an n8n process also grows V8's heap and the allocator's pools once, so each
+ * "first" is taken in a freshly started n8n (after a small warm-up that loads the nodes' code):
+ * one for the package, one for n8n's own HTTP Request node downloading the same file. The
+ * package's process then goes on with a second download, ten at once, and the baseline. Stops
+ * the n8n it was given; returns the one left running.
+ */
+export async function measureMemory(
+	prep: Prepared,
+	given: RunningBench,
+	fileBytes: number,
+	log: (line: string) => void,
+): Promise<{ runs: MemoryRun[]; bench: RunningBench }> {
 	const runs: MemoryRun[] = [];
-	try {
+	let bench = given;
+	const measure = async (path: string, label: string, downloads: number, body?: unknown) => {
+		const run = await memoryRun(bench, path, label, downloads, fileBytes, body);
+		log(`memory: ${label}: +${(run.growthBytes / MiB).toFixed(1)} MiB peak RSS in ${run.seconds} s`);
+		runs.push(run);
+		// The videos are on disk in n8n's binary store; drop them so the runs do not fill it.
+		rmSync(join(prep.bench.userFolder, '.n8n', 'storage'), { recursive: true, force: true });
+	};
+	const freshN8n = async (warmUps: Array<[string, string, unknown?]>) => {
+		await bench.service.stop();
+		bench = await startBench(prep);
 		// Warm-up with the small fixture video: n8n loads the code of each workflow's nodes on first use.
 		prep.emulator.configure({ queuedMs: 100, runningMs: 400, outputBytes: null });
-		runs.push(await memoryRun(bench, paths.memoryPackage, 'warm-up: package, 1 small video', 1, 1958));
-		runs.push(await memoryRun(bench, paths.memoryBaseline, 'warm-up: baseline, 1 small video', 1, 1958));
+		for (const [path, label, body] of warmUps) runs.push(await memoryRun(bench, path, label, 1, 1958, body));
 		prep.emulator.configure({ outputBytes: fileBytes });
-		for (const [path, label, downloads] of [
-			[paths.memoryPackage, 'package, 1 download (1st)', 1],
-			[paths.memoryPackage, 'package, 1 download (2nd)', 1],
-			[paths.memoryPackage, 'package, 10 downloads at once', 10],
-			[paths.memoryBaseline, 'baseline, 1 download', 1],
-		] as const) {
-			const run = await memoryRun(bench, path, label, downloads, fileBytes);
-			log(`memory: ${label}: +${(run.growthBytes / MiB).toFixed(1)} MiB peak RSS in ${run.seconds} s`);
-			runs.push(run);
-			// The videos are on disk in n8n's binary store; drop them so the runs do not fill it.
-			rmSync(join(prep.bench.userFolder, '.n8n', 'storage'), { recursive: true, force: true });
-		}
+	};
+	try {
+		const url = await finishedOutputUrl(prep);
+		await freshN8n([[paths.memoryControl, 'warm-up: n8n HTTP Request node, 1 small video', { url }]]);
+		await measure(paths.memoryControl, 'n8n HTTP Request node, 1 download (1st in a fresh n8n)', 1, { url });
+		await measure(paths.memoryControl, 'n8n HTTP Request node, 1 download (2nd)', 1, { url });
+
+		await freshN8n([
+			[paths.memoryPackage, 'warm-up: package, 1 small video'],
+			[paths.memoryBaseline, 'warm-up: baseline, 1 small video'],
+		]);
+		await measure(paths.memoryPackage, 'package, 1 download (1st in a fresh n8n)', 1);
+		await measure(paths.memoryPackage, 'package, 1 download (2nd)', 1);
+		await measure(paths.memoryPackage, 'package, 10 downloads at once', 10);
+		await measure(paths.memoryBaseline, 'baseline, 1 download', 1);
 	} finally {
 		prep.emulator.configure({ outputBytes: null });
 	}
-	return runs;
+	return { runs, bench };
 }
 
 // ---------------------------------------------------------------------------------------------
 
-export type LatencyModeName = 'trigger' | 'wait' | 'control-trigger' | 'control-wait';
+export type LatencyModeName = 'trigger' | 'wait' | 'control-trigger' | 'control-trigger-download' | 'control-wait' | 'control-wait-download';
 
 export interface LatencyMode {
 	jobs: number;
@@ -267,7 +310,7 @@ export interface LatencyMode {
 	/** Provider webhook (the job's end) → the next node's request arriving here. */
 	latencyMs: Summary;
 	/** The same span cut at n8n's steps, each from the job's end: n8n answered the webhook; the execution row was created (trigger modes); the next node started (n8n's own run data). */
-	stepsMs: { webhookAnswered: Summary; executionCreated: Summary; nextNodeStarted: Summary };
+	stepsMs: { webhookAnswered: Summary; executionCreated: Summary; sourceNodeRan: Summary; nextNodeStarted: Summary };
 	perProvider: Partial<Record<Provider, { latencyMs: Summary; submitsPerJob: number; statusReadsPerJob: number; maxStatusReads: number; byRoutePerJob: Record<string, number>; downloadsPerJob: number }>>;
 }
 
@@ -283,8 +326,12 @@ export interface LatencyResult {
 	paceMs: number;
 	trigger: LatencyMode;
 	controlTrigger: LatencyMode;
+	/** n8n's Webhook node, then its HTTP Request node downloading the video: the trigger's work done with n8n's own nodes. */
+	controlTriggerDownload: LatencyMode;
 	waitForWebhook: LatencyMode;
 	controlWait: LatencyMode;
+	/** n8n's Wait node, then its HTTP Request node downloading the video. */
+	controlWaitDownload: LatencyMode;
 	/** Providers whose deliveries the Kling Video Trigger refused in the preflight, and what n8n said. */
 	triggerFailures: Partial<Record<Provider, string>>;
 	groups: { trigger: LatencyGroup; wait: LatencyGroup };
@@ -303,7 +350,9 @@ const SOURCE_NODE: Record<LatencyModeName, string> = {
 	trigger: 'Kling Video Trigger',
 	wait: 'Kling Video',
 	'control-trigger': 'Start',
+	'control-trigger-download': 'Start',
 	'control-wait': 'Wait',
+	'control-wait-download': 'Wait',
 };
 
 const isTagged = (mode: LatencyModeName) => (job: { input: Record<string, unknown> }) => String(job.input.prompt ?? '').startsWith(`[${mode}:`);
@@ -348,12 +397,15 @@ async function latencyMode(prep: Prepared, bench: RunningBench, mode: LatencyMod
 	const timelines = await executionTimelines(bench.instance, 'bench');
 	const created = new Map<string, number>();
 	const nextStarted = new Map<string, number>();
+	const sourceRan = new Map<string, number>();
 	for (const timeline of timelines) {
-		const jobId = timeline.nodes[SOURCE_NODE[mode]]?.at(-1)?.jobId;
+		const source = timeline.nodes[SOURCE_NODE[mode]]?.at(-1);
+		const jobId = source?.jobId;
 		const next = timeline.nodes['Next node']?.at(-1)?.start;
 		if (!jobId || !endOf.has(jobId)) continue;
 		if (timeline.createdAt !== null) created.set(jobId, timeline.createdAt);
 		if (next !== undefined) nextStarted.set(jobId, next);
+		if (source?.start !== undefined) sourceRan.set(jobId, source.start);
 	}
 	const since = (marks: Map<string, number>, provider?: Provider) =>
 		summarize(
@@ -371,7 +423,8 @@ async function latencyMode(prep: Prepared, bench: RunningBench, mode: LatencyMod
 		stepsMs: {
 			webhookAnswered: since(answered),
 			// A resumed execution keeps the row it was created with; only a trigger's execution is new.
-			executionCreated: mode.endsWith('trigger') ? since(created) : summarize([]),
+			executionCreated: mode.includes('trigger') ? since(created) : summarize([]),
+			sourceNodeRan: since(sourceRan),
 			nextNodeStarted: since(nextStarted),
 		},
 		perProvider: Object.fromEntries(
@@ -449,18 +502,20 @@ export async function measureLatency(
 	prep.emulator.configure({ queuedMs, runningMs, outputBytes: null });
 	const clients = directClients(prep.emulator);
 	const pid = bench.service.child.pid as number;
+	// `controls` jobs through each of the two n8n-only workflows of a group, alternating.
+	const allControls = 2 * controls;
 	const schedule = (send: (kind: 'package' | 'control', index: number) => void) => {
 		const order: Array<'package' | 'control'> = [];
 		// Controls spread evenly among the package jobs.
-		for (let p = 0, c = 0; p < jobs || c < controls; ) {
-			if (c < controls && (p >= jobs || (c + 1) * jobs <= (p + 1) * controls)) order.push('control'), c++;
+		for (let p = 0, c = 0; p < jobs || c < allControls; ) {
+			if (c < allControls && (p >= jobs || (c + 1) * jobs <= (p + 1) * allControls)) order.push('control'), c++;
 			else order.push('package'), p++;
 		}
-		let packageIndex = 0;
+		const next = { package: 0, control: 0 };
 		return order.reduce(
 			(chain, kind) =>
 				chain.then(async () => {
-					send(kind, kind === 'package' ? packageIndex++ : 0);
+					send(kind, next[kind]++);
 					await sleep(paceMs);
 				}),
 			Promise.resolve(),
@@ -470,7 +525,7 @@ export async function measureLatency(
 		const cpuBefore = cpuSecondsOf(pid);
 		const started = Date.now();
 		await schedule(send);
-		await waitForArrivals(prep, modes, jobs + controls, 120_000);
+		await waitForArrivals(prep, modes, jobs + allControls, 120_000);
 		return { n8nCpuSeconds: round(cpuSecondsOf(pid) - cpuBefore, 2), loadAverageAfter: round(loadavg()[0], 2), wallSeconds: round((Date.now() - started) / 1000) };
 	};
 	const report = (error: Error, what: string) => log(`${what} failed: ${error.message}`);
@@ -479,21 +534,29 @@ export async function measureLatency(
 	const triggerFailures = await preflightTrigger(prep, bench, clients);
 	const triggerProviders = PROVIDERS.filter((p) => !triggerFailures[p]);
 	for (const [provider, why] of Object.entries(triggerFailures)) log(`Kling Video Trigger refuses ${provider} deliveries, left out of the group: ${why}`);
-	const triggerGroup = await group(['trigger', 'control-trigger'], (kind, i) => {
+	const triggerGroup = await group(['trigger', 'control-trigger', 'control-trigger-download'], (kind, i) => {
 		if (kind === 'package' && triggerProviders.length === 0) return;
 		const provider = kind === 'package' ? triggerProviders[i % triggerProviders.length] : 'replicate';
-		const tag = kind === 'package' ? 'trigger' : 'control-trigger';
-		const url = kind === 'package' ? `${bench.instance.url}/${prep.triggerPaths[provider]}` : `${bench.instance.url}/webhook/${paths.controlTrigger}`;
+		const withDownload = kind === 'control' && i % 2 === 1;
+		const tag = kind === 'package' ? 'trigger' : withDownload ? 'control-trigger-download' : 'control-trigger';
+		const url =
+			kind === 'package'
+				? `${bench.instance.url}/${prep.triggerPaths[provider]}`
+				: `${bench.instance.url}/webhook/${withDownload ? paths.controlTriggerDownload : paths.controlTrigger}`;
 		const request = videoRequestSchema.parse({ operation: 'textToVideo', prompt: `[${tag}:${provider}] job ${i}`, aspectRatio: '16:9', duration: 5, generateAudio: false });
 		void clients[provider].submit(request, { webhookUrl: url, idempotencyKey: randomUUID() }).catch((error: Error) => report(error, `${tag} submit`));
 	});
 	const trigger = await latencyMode(prep, bench, 'trigger', triggerProviders.length ? jobs : 0);
 	const controlTrigger = await latencyMode(prep, bench, 'control-trigger', controls);
-	log(`latency: Kling Video Trigger ${trigger.arrived}/${trigger.jobs} arrived, p50 ${trigger.latencyMs.p50} ms, p95 ${trigger.latencyMs.p95} ms; n8n Webhook node p50 ${controlTrigger.latencyMs.p50} ms, p95 ${controlTrigger.latencyMs.p95} ms`);
+	const controlTriggerDownload = await latencyMode(prep, bench, 'control-trigger-download', controls);
+	log(
+		`latency: Kling Video Trigger ${trigger.arrived}/${trigger.jobs} arrived, p50 ${trigger.latencyMs.p50} ms, p95 ${trigger.latencyMs.p95} ms; n8n Webhook node p50 ${controlTrigger.latencyMs.p50} ms, p95 ${controlTrigger.latencyMs.p95} ms; with its download p50 ${controlTriggerDownload.latencyMs.p50} ms, p95 ${controlTriggerDownload.latencyMs.p95} ms`,
+	);
 
 	// Group two: each execution starts from its webhook, submits, pauses, and is resumed by the provider's webhook.
-	const waitGroup = await group(['wait', 'control-wait'], (kind, i) => {
-		const url = kind === 'package' ? `${bench.instance.url}/webhook/${paths.wait(PROVIDERS[i % PROVIDERS.length])}` : `${bench.instance.url}/webhook/${paths.controlWait}`;
+	const waitGroup = await group(['wait', 'control-wait', 'control-wait-download'], (kind, i) => {
+		const control = i % 2 === 1 ? paths.controlWaitDownload : paths.controlWait;
+		const url = `${bench.instance.url}/webhook/${kind === 'package' ? paths.wait(PROVIDERS[i % PROVIDERS.length]) : control}`;
 		void fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
 			.then(async (response) => {
 				await response.text();
@@ -503,14 +566,19 @@ export async function measureLatency(
 	});
 	const waitForWebhook = await latencyMode(prep, bench, 'wait', jobs);
 	const controlWait = await latencyMode(prep, bench, 'control-wait', controls);
-	log(`latency: Wait for Webhook ${waitForWebhook.arrived}/${jobs} arrived, p50 ${waitForWebhook.latencyMs.p50} ms, p95 ${waitForWebhook.latencyMs.p95} ms; n8n Wait node p50 ${controlWait.latencyMs.p50} ms, p95 ${controlWait.latencyMs.p95} ms`);
+	const controlWaitDownload = await latencyMode(prep, bench, 'control-wait-download', controls);
+	log(
+		`latency: Wait for Webhook ${waitForWebhook.arrived}/${jobs} arrived, p50 ${waitForWebhook.latencyMs.p50} ms, p95 ${waitForWebhook.latencyMs.p95} ms; n8n Wait node p50 ${controlWait.latencyMs.p50} ms, p95 ${controlWait.latencyMs.p95} ms; with its download p50 ${controlWaitDownload.latencyMs.p50} ms, p95 ${controlWaitDownload.latencyMs.p95} ms`,
+	);
 	return {
 		jobSeconds: (queuedMs + runningMs) / 1000,
 		paceMs,
 		trigger,
 		controlTrigger,
+		controlTriggerDownload,
 		waitForWebhook,
 		controlWait,
+		controlWaitDownload,
 		triggerFailures,
 		groups: { trigger: triggerGroup, wait: waitGroup },
 	};
