@@ -18,6 +18,9 @@
  *
  *   npm run bench                 the benchmark (about 11 minutes)
  *   BENCH_QUICK=1 npm run bench   a scaled-down smoke run (about 4 minutes), written to bench/out/
+ *   BENCH_N8N_EXPRESSION_POOL_SIZE=2 npm run bench
+ *                                 the same with n8n's expression isolate pool at 2 (n8n's default: 1),
+ *                                 written to bench/results-expression-pool-2.*
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -114,7 +117,8 @@ async function main(): Promise<void> {
 		const markdown = renderMarkdown(results);
 		const dir = QUICK ? join(__dirname, 'out') : __dirname;
 		mkdirSync(dir, { recursive: true });
-		const base = QUICK ? 'results-quick' : 'results';
+		// A run with another expression isolate pool size than n8n's default is kept beside the main results.
+		const base = `${QUICK ? 'results-quick' : 'results'}${real.EXPRESSION_POOL_SIZE ? `-expression-pool-${real.EXPRESSION_POOL_SIZE}` : ''}`;
 		writeFileSync(join(dir, `${base}.json`), `${JSON.stringify(results, null, 2)}\n`);
 		writeFileSync(join(dir, `${base}.md`), `${markdown}\n`);
 		console.log(`\n${markdown}`);
