@@ -49,7 +49,7 @@ export const paths = {
 /** Kling Video Trigger → downstream node; returns the workflow and the trigger's production path. */
 export function triggerWorkflow(provider: Provider, sinkUrl: string): { workflow: Workflow; webhookPath: string } {
 	const webhookId = randomUUID();
-	const trigger = n('Kling Video Trigger', 'n8n-nodes-kling-video.klingVideoTrigger', 1, { provider, events: ['succeeded'], options: { downloadVideo: false } }, { webhookId, credentials: credentialsOf(provider) });
+	const trigger = n('Kling Video Trigger', 'n8n-nodes-kling-video.klingVideoTrigger', 1, { provider, events: ['succeeded'], options: {} }, { webhookId, credentials: credentialsOf(provider) });
 	return {
 		workflow: workflow(ids.trigger(provider), `bench trigger ${provider}`, [trigger, arriveNode(sinkUrl, 'trigger')]),
 		webhookPath: `webhook/${webhookId}/webhook`,

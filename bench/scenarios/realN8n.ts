@@ -311,7 +311,7 @@ export interface LatencyMode {
 	latencyMs: Summary;
 	/** The same span cut at n8n's steps, each from the job's end: n8n answered the webhook; the execution row was created (trigger modes); the next node started (n8n's own run data). */
 	stepsMs: { webhookAnswered: Summary; executionCreated: Summary; sourceNodeRan: Summary; nextNodeStarted: Summary };
-	perProvider: Partial<Record<Provider, { latencyMs: Summary; submitsPerJob: number; statusReadsPerJob: number; maxStatusReads: number; byRoutePerJob: Record<string, number>; downloadsPerJob: number }>>;
+	perProvider: Partial<Record<Provider, { latencyMs: Summary; stepsMs: LatencyMode['stepsMs']; submitsPerJob: number; statusReadsPerJob: number; maxStatusReads: number; byRoutePerJob: Record<string, number>; downloadsPerJob: number }>>;
 }
 
 export interface LatencyGroup {
@@ -435,6 +435,7 @@ async function latencyMode(prep: Prepared, bench: RunningBench, mode: LatencyMod
 					p,
 					{
 						latencyMs: since(arrivals, p),
+						stepsMs: { webhookAnswered: since(answered, p), executionCreated: since(created, p), sourceNodeRan: since(sourceRan, p), nextNodeStarted: since(nextStarted, p) },
 						submitsPerJob: round(mean(mine.map((f) => f.submits)), 2),
 						statusReadsPerJob: round(mean(mine.map((f) => f.statusReads)), 2),
 						maxStatusReads: Math.max(...mine.map((f) => f.statusReads)),
