@@ -79,36 +79,6 @@ export async function timedStart(instance: N8nInstance, logFile: string, extraEn
 	return { service, startMs: Date.now() - started, instance: fresh };
 }
 
-/** n8n's REST API as the editor uses it: owner setup and publishing workflows. */
-export class Rest {
-	private cookie = '';
-	private readonly browserId = `bench-${Date.now()}`;
-
-	constructor(private readonly base: string) {}
-
-	async setupOwner(): Promise<void> {
-		const response = await this.request('POST', '/rest/owner/setup', { email: 'bench@example.com', firstName: 'Bench', lastName: 'Owner', password: 'Bench-password-1' });
-		const cookie = response.headers.getSetCookie().find((c) => c.startsWith('n8n-auth='));
-		if (!cookie) throw new Error('owner setup returned no n8n-auth cookie');
-		this.cookie = cookie.split(';')[0];
-	}
-
-	async activate(workflowId: string): Promise<void> {
-		const { data } = (await (await this.request('GET', `/rest/workflows/${workflowId}`)).json()) as { data: { versionId: string } };
-		await this.request('POST', `/rest/workflows/${workflowId}/activate`, { versionId: data.versionId });
-	}
-
-	async request(method: string, path: string, body?: unknown): Promise<Response> {
-		const response = await fetch(`${this.base}${path}`, {
-			method,
-			headers: { 'browser-id': this.browserId, ...(this.cookie ? { cookie: this.cookie } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-		return response;
-	}
-}
-
 // ---------------------------------------------------------------------------------------------
 // Memory of a process
 

@@ -25,6 +25,7 @@ import { videoRequestSchema } from '../../nodes/shared/job';
 import { getProvider } from '../../nodes/shared/providers';
 import type { ProviderClient } from '../../nodes/shared/providers/types';
 import { emulatorCredentials as harnessCredentials } from '../../test/workflow/support';
+import { N8nRest } from '../../scripts/lib/n8nRest';
 import { jobFlows } from '../lib/flows';
 import {
 	directorySize,
@@ -32,7 +33,6 @@ import {
 	memoryOf,
 	prepareUserFolder,
 	resetPeak,
-	Rest,
 	sampleMemory,
 	startArrivalSink,
 	timedStart,
@@ -94,8 +94,8 @@ export async function prepare(log: (line: string) => void): Promise<Prepared> {
 	}
 	const first = await timedStart(bench, join(root, 'logs', 'bench-first.log'), { N8N_CUSTOM_EXTENSIONS: extensionDir });
 	firstStartMs.bench = first.startMs;
-	const rest = new Rest(first.instance.url);
-	await rest.setupOwner();
+	const rest = new N8nRest(first.instance.url);
+	await rest.setupOwner({ email: 'bench@example.com', password: 'Bench-password-1', firstName: 'Bench' });
 	for (const workflow of workflows) await rest.activate(workflow.id);
 	await first.service.stop();
 	log('first starts done, workflows published');

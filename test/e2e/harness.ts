@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
 import { CREDENTIAL_REF, CREDENTIAL_TYPE, emulatorCredentials, type EmulatorProcess, type Provider } from '../../scripts/lib/emulator';
 import { installPackage, n8nCli, n8nInstance, REPO_ROOT, type N8nInstance, type N8nRuntime } from '../../scripts/lib/n8n';
 import { freePort } from '../../scripts/lib/processes';
@@ -100,83 +99,8 @@ export const nodeNamed = (workflow: Workflow, name: string) => {
 export const newWebhookId = () => randomUUID();
 
 // ---------------------------------------------------------------------------------------------
-// n8n's REST API, as the editor uses it
-
-export class N8nRest {
-	private cookie = '';
-	/** n8n binds the session to a browser id header. */
-	private readonly browserId = randomUUID();
-
-	constructor(private readonly base: string) {}
-
-	async setupOwner(email = 'owner@example.com', password = 'E2e-password-1'): Promise<void> {
-		const response = await this.request('POST', '/rest/owner/setup', { email, firstName: 'E2E', lastName: 'Owner', password });
-		const setCookie = response.headers.getSetCookie().find((cookie) => cookie.startsWith('n8n-auth='));
-		if (!setCookie) throw new Error('owner setup returned no n8n-auth cookie');
-		this.cookie = setCookie.split(';')[0];
-	}
-
-	/** Publishes (activates) a workflow's current version; its webhooks and polls start. */
-	async activate(workflowId: string): Promise<void> {
-		const { data } = (await (await this.request('GET', `/rest/workflows/${workflowId}`)).json()) as { data: { versionId: string } };
-		await this.request('POST', `/rest/workflows/${workflowId}/activate`, { versionId: data.versionId });
-	}
-
-	async request(method: string, path: string, body?: unknown): Promise<Response> {
-		const response = await fetch(`${this.base}${path}`, {
-			method,
-			headers: {
-				'browser-id': this.browserId,
-				...(this.cookie ? { cookie: this.cookie } : {}),
-				...(body === undefined ? {} : { 'content-type': 'application/json' }),
-			},
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-		return response;
-	}
-}
-
-// ---------------------------------------------------------------------------------------------
 // Media
 
 /** Whether the bytes start like an MP4 (an `ftyp` box). */
 export const isMp4 = (bytes: Buffer) => bytes.length > 12 && bytes.subarray(4, 8).toString('latin1') === 'ftyp';
 
-/** A real PNG of `width`×`height` (a colour gradient), for image inputs. */
-export function gradientPng(width = 640, height = 480): Buffer {
-	const rows: Buffer[] = [];
-	for (let y = 0; y < height; y++) {
-		const row = Buffer.alloc(1 + width * 3);
-		for (let x = 0; x < width; x++) row.set([(x * 255) / width, (y * 255) / height, 160], 1 + x * 3);
-		rows.push(row);
-	}
-	const header = Buffer.alloc(13);
-	header.writeUInt32BE(width, 0);
-	header.writeUInt32BE(height, 4);
-	header.set([8, 2, 0, 0, 0], 8);
-	return Buffer.concat([
-		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-		pngChunk('IHDR', header),
-		pngChunk('IDAT', deflateSync(Buffer.concat(rows))),
-		pngChunk('IEND', Buffer.alloc(0)),
-	]);
-}
-
-function pngChunk(type: string, data: Buffer): Buffer {
-	const length = Buffer.alloc(4);
-	length.writeUInt32BE(data.length);
-	const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-	const crc = Buffer.alloc(4);
-	crc.writeUInt32BE(crc32(body));
-	return Buffer.concat([length, body, crc]);
-}
-
-function crc32(bytes: Buffer): number {
-	let crc = 0xffffffff;
-	for (const byte of bytes) {
-		crc ^= byte;
-		for (let bit = 0; bit < 8; bit++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
-	}
-	return (crc ^ 0xffffffff) >>> 0;
-}

@@ -11,14 +11,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator, type EmulatorProcess } from '../../scripts/lib/emulator';
 import { n8nCli, packageLoadProblems, startN8n, type N8nInstance } from '../../scripts/lib/n8n';
+import { N8nRest } from '../../scripts/lib/n8nRest';
+import { makePng } from '../fixtures/images';
 import { freePort, sleep, stopAll, waitFor } from '../../scripts/lib/processes';
 import { startSink, type Sink } from '../../scripts/lib/sink';
 import { binaryFilePath, storedExecutions, type StoredExecution, type StoredItem } from '../../scripts/lib/store';
 import {
-	gradientPng,
 	isMp4,
 	loadExample,
-	N8nRest,
 	newWebhookId,
 	nodeNamed,
 	prepareN8n,
@@ -153,7 +153,7 @@ describe('`n8n start`: webhooks, resume and triggers', () => {
 		await startN8n(server, join(logs(), 'n8n-server.log'));
 		expect(packageLoadProblems(join(logs(), 'n8n-server.log'))).toBeNull();
 		rest = new N8nRest(server.url);
-		await rest.setupOwner();
+		await rest.setupOwner({ email: 'owner@example.com', password: 'E2e-password-1', firstName: 'E2E' });
 		for (const p of PROVIDERS) {
 			await rest.activate(id.image(p));
 			await rest.activate(id.trigger(p));
@@ -169,7 +169,7 @@ describe('`n8n start`: webhooks, resume and triggers', () => {
 		const response = await fetch(`${server.url}/webhook/${imagePath(provider)}`, {
 			method: 'POST',
 			headers: { 'content-type': 'image/png' },
-			body: gradientPng(),
+			body: makePng(640, 480),
 		});
 		expect(response.status).toBe(200);
 

@@ -3,6 +3,7 @@
  * else: the package's verifier is tested against this, so the two must not share code.
  */
 import { createHash, createHmac, randomBytes, sign, type KeyObject } from 'node:crypto';
+import type { ProviderName } from './types';
 
 export interface SignInput {
 	/** Message id (`webhook-id`); fal uses the request id instead. */
@@ -60,3 +61,27 @@ export function falHeaders(
 export const newMessageId = () => `msg_${randomBytes(12).toString('base64url')}`;
 
 export const unixSeconds = (date: Date = new Date()) => Math.floor(date.getTime() / 1000);
+
+/** The secrets an account signs its webhooks with (see `EmulatorCredentials`). */
+export interface SigningAccount {
+	replicateWebhookSecret: string;
+	wavespeedWebhookSecret: string;
+	falUserId: string;
+}
+
+/**
+ * The headers that sign `input.body` the way `provider` does for `account` (fal with
+ * `falKey`, and `input.messageId` as its request id); Kling signs nothing.
+ */
+export function signatureHeaders(provider: ProviderName, account: SigningAccount, falKey: KeyObject, input: SignInput): Record<string, string> {
+	switch (provider) {
+		case 'replicate':
+			return standardWebhooksHeaders(account.replicateWebhookSecret, input);
+		case 'wavespeed':
+			return wavespeedHeaders(account.wavespeedWebhookSecret, input);
+		case 'fal':
+			return falHeaders(falKey, account.falUserId, input);
+		case 'kling':
+			return {};
+	}
+}

@@ -18,7 +18,7 @@ import { EMITTED_KEY, MAX_REMEMBERED_DELIVERIES } from '../../nodes/KlingVideoTr
 import { PROVIDER_IDS, type Job, type ProviderId } from '../../nodes/shared/job';
 import { startEmulator, type Emulator, type SignedDelivery } from '../emulator';
 import { FAL_SIGNING_KEY } from '../emulator/credentials';
-import { falHeaders, standardWebhooksHeaders, unixSeconds, wavespeedHeaders } from '../emulator/signing';
+import { signatureHeaders, unixSeconds } from '../emulator/signing';
 import { clientFor, HttpClient, submitJobs } from './jobs';
 import {
 	DeliveryReceiver,
@@ -85,16 +85,7 @@ const HEADERS: Record<Exclude<ProviderId, 'kling'>, { signature: string; timesta
 
 /** A delivery of `body`, correctly signed the provider's way with the emulator's published secret/key. */
 function signedBy(provider: ProviderId, body: string, requestId = 'req-1'): SignedDelivery {
-	const input = { messageId: requestId, timestamp: unixSeconds(), body };
-	const c = emulator.credentials;
-	const headers =
-		provider === 'replicate'
-			? standardWebhooksHeaders(c.replicateWebhookSecret, input)
-			: provider === 'wavespeed'
-				? wavespeedHeaders(c.wavespeedWebhookSecret, input)
-				: provider === 'fal'
-					? falHeaders(FAL_SIGNING_KEY, c.falUserId, input)
-					: {};
+	const headers = signatureHeaders(provider, emulator.credentials, FAL_SIGNING_KEY, { messageId: requestId, timestamp: unixSeconds(), body });
 	return { headers: { 'content-type': 'application/json', ...headers }, body };
 }
 

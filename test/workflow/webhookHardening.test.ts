@@ -11,7 +11,7 @@ import { TIME_LIMIT_HEADER } from '../../nodes/KlingVideo/execute/waitForWebhook
 import { MAX_WEBHOOK_BODY_BYTES } from '../../nodes/shared/webhooks/common';
 import { startEmulator, type EmulatedJob, type Emulator, type SignedDelivery, type WebhookRecord } from '../emulator';
 import { FAL_SIGNING_KEY } from '../emulator/credentials';
-import { falHeaders, newMessageId, standardWebhooksHeaders, unixSeconds, wavespeedHeaders } from '../emulator/signing';
+import { newMessageId, signatureHeaders, unixSeconds } from '../emulator/signing';
 import { callWaitingWebhook, storedExecution, type HarnessCredentials, type RunResult, type WebhookCallResult } from './harness';
 import { emulatorCredentials, NODE_NAME, PROVIDERS, runKling, TEXT_TO_VIDEO } from './support';
 
@@ -86,16 +86,9 @@ async function expectResumed(call: WebhookCallResult, job: EmulatedJob) {
 
 /** `body` signed the provider's way with the emulator's own secret or key: genuine, whatever it says. */
 function signed(provider: ProviderId, body: string): SignedDelivery {
-	const input = { messageId: newMessageId(), timestamp: unixSeconds(), body };
-	const c = emulator.credentials;
-	const headers =
-		provider === 'replicate'
-			? standardWebhooksHeaders(c.replicateWebhookSecret, input)
-			: provider === 'wavespeed'
-				? wavespeedHeaders(c.wavespeedWebhookSecret, input)
-				: provider === 'fal'
-					? falHeaders(FAL_SIGNING_KEY, c.falUserId, { ...input, messageId: 'req-unknown' })
-					: {};
+	// fal's request id names the request; this one names none the emulator knows.
+	const messageId = provider === 'fal' ? 'req-unknown' : newMessageId();
+	const headers = signatureHeaders(provider, emulator.credentials, FAL_SIGNING_KEY, { messageId, timestamp: unixSeconds(), body });
 	return { headers: { 'content-type': 'application/json', ...headers }, body };
 }
 
