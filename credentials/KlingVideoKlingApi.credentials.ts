@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import { toProviderCredentials } from '../nodes/shared/credentials';
-import { signKlingJwt } from '../nodes/shared/providers/klingJwt';
+import { signKlingJwt } from '../nodes/shared/providers/kling/jwt';
 
 /**
  * Kling's own API (Kuaishou). The user stores the access key and secret key; every request

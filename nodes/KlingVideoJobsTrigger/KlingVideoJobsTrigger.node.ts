@@ -9,6 +9,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { credentialDescriptions, providerProperty } from '../KlingVideo/description/operations';
 import { GENERATION_OPERATIONS, PROVIDER_IDS, type GenerationOperation } from '../shared/job';
 import { PROVIDERS } from '../shared/providers';
+import { operationsOf } from '../shared/providers/table';
 import { BINARY_PROPERTY_OPTION, DOWNLOAD_VIDEO_OPTION } from '../shared/outputOptions';
 import { eventsProperty } from '../KlingVideoTrigger/triggerCommon';
 import { DEFAULT_LOOKBACK_MINUTES, DEFAULT_MAX_PAGES, pollJobs } from './poll';
@@ -23,7 +24,7 @@ const OPERATION_LABELS: Record<GenerationOperation, string> = {
 /** One `operations` field per provider, offering only the operations that provider has. */
 function operationsProperties(): INodeProperties[] {
 	return PROVIDER_IDS.map((provider) => {
-		const supported = GENERATION_OPERATIONS.filter((operation) => PROVIDERS[provider].capabilities.operations[operation]);
+		const supported = GENERATION_OPERATIONS.filter((operation) => operationsOf(PROVIDERS[provider].models).includes(operation));
 		return {
 			displayName: 'Operations',
 			name: 'operations',

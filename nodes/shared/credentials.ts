@@ -9,21 +9,22 @@
  * - kling: replaces the regional host, without `/v1` (emulator: `<root>/kling`)
  * - fal: a ROOT under which each fal host has a path prefix (`/fal-queue` = queue.fal.run,
  *   `/fal-api` = api.fal.ai, `/fal-rest` = rest.fal.ai); the emulator's root is its origin.
- * The adapters own the URLs themselves (providers/*.ts); this module only passes `baseUrl` on.
+ * The adapters own the URLs themselves (providers/<id>/); this module only passes `baseUrl` on.
  *
  * No n8n runtime import here: only types, so the adapters and their tests stay n8n-free.
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import type { ProviderId } from './job';
+import { PROVIDERS } from './providers';
 import type { ProviderCredentials } from './providers/types';
 
 /** n8n credential type name per provider. */
 export const CREDENTIAL_TYPES = {
-	replicate: 'klingVideoReplicateApi',
-	fal: 'klingVideoFalApi',
-	wavespeed: 'klingVideoWavespeedApi',
-	kling: 'klingVideoKlingApi',
+	replicate: PROVIDERS.replicate.credentialType,
+	fal: PROVIDERS.fal.credentialType,
+	wavespeed: PROVIDERS.wavespeed.credentialType,
+	kling: PROVIDERS.kling.credentialType,
 } as const satisfies Record<ProviderId, string>;
 
 export type CredentialTypeName = (typeof CREDENTIAL_TYPES)[ProviderId];
@@ -49,17 +50,7 @@ export const DEFAULT_KLING_REGION: KlingRegion = 'singapore';
  * credentials with it.
  */
 export function emulatorBaseUrl(provider: ProviderId, emulatorOrigin: string): string {
-	const origin = trimTrailingSlashes(emulatorOrigin);
-	switch (provider) {
-		case 'replicate':
-			return `${origin}/replicate/v1`;
-		case 'wavespeed':
-			return `${origin}/wavespeed/api/v3`;
-		case 'kling':
-			return `${origin}/kling`;
-		case 'fal':
-			return origin;
-	}
+	return PROVIDERS[provider].emulatorBaseUrl(trimTrailingSlashes(emulatorOrigin));
 }
 
 /** A credential field that must be filled is empty, or holds a value the package cannot use. */
@@ -76,23 +67,14 @@ export class CredentialFieldError extends Error {
 	}
 }
 
-/** The field holding each provider's secret(s), with the label the user sees in n8n. */
 const SECRET_FIELDS = {
-	replicate: [{ name: 'apiToken', label: 'API Token' }],
-	fal: [{ name: 'apiKey', label: 'API Key' }],
-	wavespeed: [{ name: 'apiKey', label: 'API Key' }],
-	kling: [
-		{ name: 'accessKey', label: 'Access Key' },
-		{ name: 'secretKey', label: 'Secret Key' },
-	],
-} as const satisfies Record<ProviderId, ReadonlyArray<{ name: string; label: string }>>;
-
-const PROVIDER_LABELS: Record<ProviderId, string> = {
-	replicate: 'Replicate',
-	fal: 'fal.ai',
-	wavespeed: 'WaveSpeed',
-	kling: 'Kling',
+	replicate: PROVIDERS.replicate.secretFields,
+	fal: PROVIDERS.fal.secretFields,
+	wavespeed: PROVIDERS.wavespeed.secretFields,
+	kling: PROVIDERS.kling.secretFields,
 };
+
+const PROVIDER_LABELS = (provider: ProviderId) => PROVIDERS[provider].credentialLabel;
 
 /**
  * Turns the decrypted n8n credential data into what an adapter's `connect()` takes.
@@ -112,7 +94,7 @@ export function toProviderCredentials(
 			throw new CredentialFieldError(
 				credentialType,
 				field.name,
-				`The "${field.label}" field of the ${PROVIDER_LABELS[provider]} credential (${credentialType}) is empty: fill it in the credential.`,
+				`The "${field.label}" field of the ${PROVIDER_LABELS(provider)} credential (${credentialType}) is empty: fill it in the credential.`,
 			);
 		}
 		return value;
@@ -151,7 +133,7 @@ function customBaseUrl(
 ): string | undefined {
 	if (!isOn(values.useCustomBaseUrl)) return undefined;
 	const raw = asText(values.baseUrl);
-	const label = `The "Base URL" field of the ${PROVIDER_LABELS[provider]} credential (${credentialType})`;
+	const label = `The "Base URL" field of the ${PROVIDER_LABELS(provider)} credential (${credentialType})`;
 	if (!raw) {
 		throw new CredentialFieldError(
 			credentialType,

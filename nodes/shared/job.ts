@@ -3,6 +3,7 @@
  * into each provider's field names and back; nothing outside `providers/` knows those names.
  */
 import { z } from 'zod';
+import { MODEL_IDS, type ModelId } from './providers/models';
 
 export const PROVIDER_IDS = ['replicate', 'fal', 'wavespeed', 'kling'] as const;
 export type ProviderId = (typeof PROVIDER_IDS)[number];
@@ -18,8 +19,9 @@ export type GenerationOperation = (typeof GENERATION_OPERATIONS)[number];
 export const ASPECT_RATIOS = ['16:9', '9:16', '1:1'] as const;
 export type AspectRatio = (typeof ASPECT_RATIOS)[number];
 
+/** Kling v2.6's durations; each model table row lists its own (Kling v3 takes 3 to 15 s). */
 export const DURATIONS = [5, 10] as const;
-export type DurationSeconds = (typeof DURATIONS)[number];
+export type DurationSeconds = number;
 
 export const QUALITIES = ['std', 'pro'] as const;
 export type Quality = (typeof QUALITIES)[number];
@@ -45,14 +47,19 @@ export const DEFAULTS = {
  */
 const media = z.string().min(1);
 const prompt = z.string().trim().min(1, 'must not be empty');
+/** Absent means the default model (Kling v2.6), as in every workflow saved before models existed. */
+const model = z.enum(MODEL_IDS).optional();
+const duration = z.number().int().positive();
 
 const textToVideo = z.object({
 	operation: z.literal('textToVideo'),
+	model,
 	prompt,
 	negativePrompt: z.string().optional(),
-	duration: z.union([z.literal(5), z.literal(10)]),
+	duration,
 	aspectRatio: z.enum(ASPECT_RATIOS),
-	generateAudio: z.boolean(),
+	/** Absent where the model's mode makes no audio (WaveSpeed's Standard endpoints take no `sound`). */
+	generateAudio: z.boolean().optional(),
 	cfgScale: z.number().min(0).max(1).optional(),
 	quality: z.enum(QUALITIES).optional(),
 	voiceIds: z.array(z.string().min(1)).max(2).optional(),
@@ -60,12 +67,13 @@ const textToVideo = z.object({
 
 const imageToVideo = z.object({
 	operation: z.literal('imageToVideo'),
+	model,
 	prompt,
 	negativePrompt: z.string().optional(),
-	duration: z.union([z.literal(5), z.literal(10)]),
+	duration,
 	/** Only some providers honour it with a start image; the others derive it from the image. */
 	aspectRatio: z.enum(ASPECT_RATIOS).optional(),
-	generateAudio: z.boolean(),
+	generateAudio: z.boolean().optional(),
 	cfgScale: z.number().min(0).max(1).optional(),
 	quality: z.enum(QUALITIES).optional(),
 	startImage: media,
@@ -75,17 +83,21 @@ const imageToVideo = z.object({
 
 const motionControl = z.object({
 	operation: z.literal('motionControl'),
+	model,
 	prompt: z.string().optional(),
 	image: media,
 	video: media,
 	characterOrientation: z.enum(CHARACTER_ORIENTATIONS),
-	keepOriginalSound: z.boolean(),
+	keepOriginalSound: z.boolean().optional(),
 	quality: z.enum(QUALITIES),
 });
 
 const createVoice = z.object({
 	operation: z.literal('createVoice'),
+	model,
 	voiceUrl: media,
+	/** Kling's own API names each custom voice. */
+	voiceName: z.string().trim().min(1).max(20).optional(),
 });
 
 export const videoRequestSchema = z.discriminatedUnion('operation', [
@@ -117,6 +129,9 @@ export interface JobRef {
 	provider: ProviderId;
 	jobId: string;
 	operation: GenerationOperation | null;
+	/** The model and mode it was submitted with, where the provider's answers do not say it again (fal, Kling). */
+	model?: ModelId | null;
+	quality?: Quality | null;
 	urls?: { status?: string; result?: string; cancel?: string };
 }
 
@@ -139,6 +154,8 @@ export interface Job {
 	jobId: string;
 	provider: ProviderId;
 	operation: GenerationOperation | null;
+	/** The Kling model that ran the job, where the provider's answer or the request says. */
+	model: ModelId | null;
 	status: JobStatus;
 	videoUrl: string | null;
 	/** Create Voice only. */

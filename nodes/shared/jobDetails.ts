@@ -3,16 +3,29 @@
  * status, Kling before success), so a finished job would lose its duration, audio flag and cost
  * estimate. The job as it was submitted still knows them; this carries them over.
  */
-import type { Job } from './job';
+import type { Job, Quality } from './job';
 import { estimateCostUsd } from './pricing';
+import { tableOf } from './providers';
 
-type SubmittedDetails = Pick<Job, 'durationSeconds' | 'hasAudio' | 'operation'>;
+/** What the submitted job knew that a later read may not say again. */
+export type SubmittedDetails = Pick<Job, 'durationSeconds' | 'hasAudio' | 'operation' | 'model'> & { quality: Quality | null };
+
+export const submittedDetailsOf = (job: Job): SubmittedDetails => ({
+	durationSeconds: job.durationSeconds,
+	hasAudio: job.hasAudio,
+	operation: job.operation,
+	model: job.model,
+	quality: job.ref.quality ?? null,
+});
 
 export function withSubmittedDetails(job: Job, submitted: SubmittedDetails): Job {
 	const durationSeconds = job.durationSeconds ?? submitted.durationSeconds;
 	const hasAudio = job.hasAudio ?? submitted.hasAudio;
 	const operation = job.operation ?? submitted.operation;
+	const model = job.model ?? submitted.model;
+	const quality = job.ref.quality ?? submitted.quality;
 	const estimatedCostUsd =
-		job.estimatedCostUsd ?? (job.status === 'succeeded' ? estimateCostUsd(job.provider, operation, durationSeconds, hasAudio) : null);
-	return { ...job, durationSeconds, hasAudio, operation, estimatedCostUsd };
+		job.estimatedCostUsd ??
+		(job.status === 'succeeded' ? estimateCostUsd(tableOf(job.provider), { model, operation, quality }, durationSeconds, hasAudio) : null);
+	return { ...job, durationSeconds, hasAudio, operation, model, estimatedCostUsd, ref: { ...job.ref, model, quality } };
 }

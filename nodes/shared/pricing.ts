@@ -1,28 +1,35 @@
 /**
- * Cost estimates from the seed price pages. Only what a seed states is priced; everything else
- * (Kling's own API bills units, motion control and voices have no seed price) is null rather
- * than a guess.
+ * Cost estimates from the prices in the model tables. Only a price a source states is used;
+ * everything else (an operation with no published price, a mode that is not known while the
+ * modes' prices differ) is null rather than a guess.
  */
-import type { GenerationOperation, ProviderId } from './job';
+import type { GenerationOperation, Quality } from './job';
+import type { ModelId } from './providers/models';
+import { rowOf, tiersOf, type PriceRow, type ProviderTable } from './providers/table';
 
-/** USD per output second: Replicate and fal model pages; WaveSpeed's 5 s / 10 s table gives the same rates. */
-const PER_SECOND_USD = { silent: 0.07, withAudio: 0.14 };
-
-const PRICED: Record<ProviderId, readonly GenerationOperation[]> = {
-	replicate: ['textToVideo', 'imageToVideo'],
-	fal: ['textToVideo', 'imageToVideo'],
-	wavespeed: ['textToVideo', 'imageToVideo'],
-	kling: [],
-};
+export interface PricedJob {
+	model: ModelId | null;
+	operation: GenerationOperation | null;
+	/** The mode, where the job's answer or request tells it. */
+	quality: Quality | null;
+}
 
 export function estimateCostUsd(
-	provider: ProviderId,
-	operation: GenerationOperation | null,
+	table: ProviderTable,
+	job: PricedJob,
 	durationSeconds: number | null,
 	hasAudio: boolean | null,
 ): number | null {
-	if (!operation || durationSeconds === null || hasAudio === null) return null;
-	if (!PRICED[provider].includes(operation)) return null;
-	const rate = hasAudio ? PER_SECOND_USD.withAudio : PER_SECOND_USD.silent;
-	return Math.round(rate * durationSeconds * 100) / 100;
+	if (!job.model || !job.operation || durationSeconds === null || hasAudio === null) return null;
+	const row = rowOf(table.models, job.model, job.operation);
+	if (!row) return null;
+	const tiers = job.quality && row.endpoints[job.quality] ? [job.quality] : tiersOf(row);
+	const prices = tiers.map((tier) => row.endpoints[tier]?.price);
+	const [price] = prices;
+	if (!price || prices.some((other) => !samePrice(other, price))) return null;
+	const rate = hasAudio ? price.usdPerSecond.withAudio : price.usdPerSecond.silent;
+	return Math.round(rate * durationSeconds * 1000) / 1000;
 }
+
+const samePrice = (a: PriceRow | undefined, b: PriceRow) =>
+	a !== undefined && a.usdPerSecond.silent === b.usdPerSecond.silent && a.usdPerSecond.withAudio === b.usdPerSecond.withAudio;

@@ -11,6 +11,7 @@ import { KlingVideoJobsTrigger } from '../../nodes/KlingVideoJobsTrigger/KlingVi
 import { DEFAULT_RETRY } from '../../nodes/shared/http';
 import { PROVIDER_IDS, type Job, type ProviderId } from '../../nodes/shared/job';
 import { PROVIDERS } from '../../nodes/shared/providers';
+import { operationsOf } from '../../nodes/shared/providers/table';
 import { startEmulator, type Emulator } from '../emulator';
 import { clientFor, HttpClient, submitJobs } from './jobs';
 import { emulatorCredentials, PollTriggerHarness, setupN8n, teardownN8n } from './triggerHarness';
@@ -216,7 +217,7 @@ describe('Kling Video Jobs Trigger options and errors', () => {
 		for (const property of properties) {
 			const provider = (property.displayOptions?.show?.provider as string[])[0] as ProviderId;
 			const offered = (property.options as Array<{ value: string }>).map((o) => o.value);
-			expect(offered.sort()).toEqual(Object.keys(PROVIDERS[provider].capabilities.operations).sort());
+			expect(offered.sort()).toEqual(operationsOf(PROVIDERS[provider].models).sort());
 			for (const operation of property.default as string[]) expect(offered).toContain(operation);
 		}
 	});

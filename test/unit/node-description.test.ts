@@ -7,7 +7,8 @@ import { NodeHelpers, type INodeParameters } from 'n8n-workflow';
 import { KlingVideo } from '../../nodes/KlingVideo/KlingVideo.node';
 import { mediaParameterNames, MEDIA_FIELDS } from '../../nodes/KlingVideo/description/media';
 import { GENERATION_OPERATIONS, PROVIDER_IDS } from '../../nodes/shared/job';
-import { PROVIDERS } from '../../nodes/shared/providers';
+import { fieldsOffered, PROVIDERS } from '../../nodes/shared/providers';
+import { modelsOf, offeredFields, rowOf, tiersOf } from '../../nodes/shared/providers/table';
 
 const description = new KlingVideo().description;
 
@@ -18,20 +19,23 @@ function resolve(values: INodeParameters): INodeParameters {
 }
 
 describe('Kling Video description', () => {
+	// Every provider, operation, model and mode the model tables offer.
 	const combinations = PROVIDER_IDS.flatMap((provider) =>
-		GENERATION_OPERATIONS.filter((operation) => PROVIDERS[provider].capabilities.operations[operation]).map(
-			(operation) => [provider, operation] as const,
+		GENERATION_OPERATIONS.flatMap((operation) =>
+			modelsOf(PROVIDERS[provider].models, operation).flatMap((model) => {
+				const row = rowOf(PROVIDERS[provider].models, model, operation)!;
+				return tiersOf(row).map((tier) => [provider, operation, model, tier, offeredFields(row, tier)] as const);
+			}),
 		),
 	);
 
-	it.each(combinations)('%s %s shows exactly the fields its adapter offers', (provider, operation) => {
-		const parameters = resolve({ provider, operation });
-		const offered = PROVIDERS[provider].capabilities.operations[operation] ?? [];
+	it.each(combinations)('%s %s %s %s shows exactly the fields its table offers', (provider, operation, model, tier, offered) => {
+		const parameters = resolve({ provider, operation, model, quality: tier });
 		for (const field of offered) {
 			const name = MEDIA_FIELDS.includes(field) ? mediaParameterNames(field).source : field;
 			expect(parameters).toHaveProperty(name);
 		}
-		const allFields = new Set(PROVIDER_IDS.flatMap((id) => Object.values(PROVIDERS[id].capabilities.operations).flat()));
+		const allFields = new Set(PROVIDER_IDS.flatMap((id) => GENERATION_OPERATIONS.flatMap((operation) => fieldsOffered(id, operation) ?? [])));
 		for (const field of allFields) {
 			if (offered.includes(field)) continue;
 			const name = MEDIA_FIELDS.includes(field) ? mediaParameterNames(field).source : field;
@@ -58,7 +62,7 @@ describe('Kling Video description', () => {
 				(property) => property.name === 'operation' && property.displayOptions?.show?.provider?.includes(provider),
 			);
 			const values = (operationProperty?.options ?? []).map((option) => (option as { value: string }).value);
-			const expected = GENERATION_OPERATIONS.filter((operation) => PROVIDERS[provider].capabilities.operations[operation]);
+			const expected = GENERATION_OPERATIONS.filter((operation) => fieldsOffered(provider, operation));
 			const cancel = PROVIDERS[provider].capabilities.cancel ? ['cancelJob'] : [];
 			expect(values).toEqual([...expected, 'getJob', ...cancel]);
 		}

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROVIDERS as ADAPTERS } from '../../nodes/shared/providers';
+import { fieldsOffered } from '../../nodes/shared/providers';
 import { startEmulator, type Emulator } from '../emulator';
 import { makePng } from '../fixtures/images';
 import { makeBinary, binaryToBuffer } from './harness';
@@ -21,7 +21,7 @@ afterAll(async () => await emulator.close());
 beforeEach(() => emulator.reset());
 
 describe.each(PROVIDERS)('%s', (provider) => {
-	const offers = (operation: string) => Boolean(ADAPTERS[provider].capabilities.operations[operation as 'textToVideo']);
+	const offers = (operation: string) => Boolean(fieldsOffered(provider, operation as 'textToVideo'));
 
 	it('text to video: one submit, the MP4 byte-identical in binary data', async () => {
 		const result = await runKling(emulator, { provider, ...TEXT_TO_VIDEO, generateAudio: true, quality: 'pro' });

@@ -1,13 +1,18 @@
 /**
- * The generation parameters, one unified set for every provider. Which provider shows which
- * field is read from the adapters' capability tables, never written by hand: a field a provider
- * does not offer is hidden for it, so nothing is silently dropped.
+ * The generation parameters, one unified set for every provider. Which provider and model shows
+ * which field is read from the providers' model tables, never written by hand: a field a model
+ * does not take is hidden for it, so nothing is silently dropped.
  */
 import type { INodeProperties } from 'n8n-workflow';
 import { ASPECT_RATIOS, DEFAULTS, GENERATION_OPERATIONS, PROVIDER_IDS, type GenerationOperation, type ProviderId } from '../../shared/job';
+import { QUALITY_LABELS } from '../../shared/labels';
 import { PROVIDERS } from '../../shared/providers';
+import { DEFAULT_MODEL, MODEL_LABELS } from '../../shared/providers/models';
+import { tiersOf, type OperationRow } from '../../shared/providers/table';
 import type { RequestField } from '../../shared/providers/types';
 import { MEDIA_FIELDS, mediaProperties } from './media';
+import { leftoverProperties } from './leftovers';
+import { asksModel, modelsOffered, offersOf, showConditions, type Offer } from './offers';
 
 type FieldProperty = Omit<INodeProperties, 'displayOptions'>;
 
@@ -28,7 +33,7 @@ const ASPECT_RATIO_OPTIONS = ASPECT_RATIOS.map((ratio) => ({
 }));
 
 /** Scalar fields; media fields are built in media.ts. */
-const SCALAR_FIELDS: Partial<Record<RequestField, (operation: GenerationOperation, provider: ProviderId) => FieldProperty>> = {
+const SCALAR_FIELDS: Partial<Record<RequestField, (operation: GenerationOperation, provider: ProviderId, row: OperationRow) => FieldProperty>> = {
 	prompt: (operation) => ({
 		displayName: 'Prompt',
 		name: 'prompt',
@@ -49,14 +54,11 @@ const SCALAR_FIELDS: Partial<Record<RequestField, (operation: GenerationOperatio
 		default: providerNegativePrompt(provider),
 		description: 'What the video should avoid',
 	}),
-	duration: () => ({
+	duration: (_operation, _provider, row) => ({
 		displayName: 'Duration',
 		name: 'duration',
 		type: 'options',
-		options: [
-			{ name: '5 Seconds', value: 5 },
-			{ name: '10 Seconds', value: 10 },
-		],
+		options: (row.durations?.values ?? [5, 10]).map((seconds) => ({ name: `${seconds} Seconds`, value: seconds })),
 		default: DEFAULT_DURATION,
 		description: 'Length of the generated video',
 	}),
@@ -83,16 +85,26 @@ const SCALAR_FIELDS: Partial<Record<RequestField, (operation: GenerationOperatio
 		default: DEFAULT_CFG_SCALE,
 		description: 'How closely the video follows the prompt (0 to 1)',
 	}),
-	quality: (operation) => ({
+	quality: (operation, _provider, row) => ({
 		displayName: 'Mode',
 		name: 'quality',
 		type: 'options',
-		options: [
-			{ name: 'Pro', value: 'pro', description: 'Higher quality' },
-			{ name: 'Standard', value: 'std', description: 'Faster and cheaper' },
-		],
+		options: tiersOf(row).map((tier) => ({
+			name: QUALITY_LABELS[tier],
+			value: tier,
+			description: tier === 'pro' ? 'Higher quality' : 'Faster and cheaper',
+		})),
 		default: DEFAULT_QUALITY,
 		description: operation === 'motionControl' ? 'Model tier for motion control' : 'Model tier',
+	}),
+	voiceName: () => ({
+		displayName: 'Voice Name',
+		name: 'voiceName',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. Narrator',
+		description: 'A name for the new voice, up to 20 characters',
 	}),
 	voiceIds: () => ({
 		displayName: 'Voice IDs',
@@ -123,59 +135,75 @@ const SCALAR_FIELDS: Partial<Record<RequestField, (operation: GenerationOperatio
 	}),
 };
 
-/** Providers offering `field` for `operation`, grouped by identical property definition. */
-function providerGroups(field: RequestField, operation: GenerationOperation) {
-	const groups = new Map<string, { property: FieldProperty; providers: ProviderId[] }>();
-	for (const provider of PROVIDER_IDS) {
-		if (!PROVIDERS[provider].capabilities.operations[operation]?.includes(field)) continue;
-		const property = SCALAR_FIELDS[field]?.(operation, provider);
+/** The offers of a field, grouped by identical property definition. */
+function propertyGroups(field: RequestField, operation: GenerationOperation) {
+	const groups = new Map<string, { property: FieldProperty; offers: Offer[] }>();
+	for (const offer of offersOf(operation, field)) {
+		const property = SCALAR_FIELDS[field]?.(operation, offer.provider, offer.row);
 		if (!property) continue;
 		const key = JSON.stringify(property);
-		const group = groups.get(key) ?? { property, providers: [] };
-		group.providers.push(provider);
+		const group = groups.get(key) ?? { property, offers: [] };
+		group.offers.push(offer);
 		groups.set(key, group);
 	}
 	return [...groups.values()];
 }
 
-/** Every field of every generation operation, each shown exactly for the providers that offer it. */
+/** The Model selector of each operation, for the providers that host more than one model for it. */
+function modelProperties(operation: GenerationOperation): INodeProperties[] {
+	const byOptions = new Map<string, ProviderId[]>();
+	for (const provider of PROVIDER_IDS.filter((id) => asksModel(id, operation))) {
+		const key = modelsOffered(provider, operation).join(',');
+		byOptions.set(key, [...(byOptions.get(key) ?? []), provider]);
+	}
+	return [...byOptions.entries()].map(([models, providers]) => ({
+		displayName: 'Model',
+		name: 'model',
+		type: 'options',
+		options: models.split(',').map((model) => ({ name: MODEL_LABELS[model as keyof typeof MODEL_LABELS], value: model })),
+		default: DEFAULT_MODEL,
+		description: 'Which Kling model generates the video',
+		displayOptions: { show: { provider: providers, operation: [operation] } },
+	}));
+}
+
+/** Every field of every generation operation, each shown exactly for the providers and models that take it. */
 export function generationFieldProperties(): INodeProperties[] {
 	const properties: INodeProperties[] = [];
 	for (const operation of GENERATION_OPERATIONS) {
-		const fieldOrder = new Set<RequestField>();
-		for (const provider of PROVIDER_IDS) {
-			for (const field of PROVIDERS[provider].capabilities.operations[operation] ?? []) fieldOrder.add(field);
-		}
-		for (const field of FIELD_ORDER.filter((candidate) => fieldOrder.has(candidate))) {
+		properties.push(...modelProperties(operation));
+		for (const field of FIELD_ORDER) {
 			if (MEDIA_FIELDS.includes(field)) {
-				const providers = PROVIDER_IDS.filter((provider) =>
-					PROVIDERS[provider].capabilities.operations[operation]?.includes(field),
-				);
-				properties.push(...mediaProperties(field, operation, providers));
+				for (const show of showConditions(operation, offersOf(operation, field))) properties.push(...mediaProperties(field, show));
 				continue;
 			}
-			for (const { property, providers } of providerGroups(field, operation)) {
-				properties.push({ ...property, displayOptions: { show: { provider: providers, operation: [operation] } } });
+			for (const { property, offers } of propertyGroups(field, operation)) {
+				for (const show of showConditions(operation, offers)) properties.push({ ...property, displayOptions: { show } });
 			}
 		}
 	}
-	return properties;
+	const leftovers = GENERATION_OPERATIONS.flatMap((operation) => leftoverProperties(operation, FIELD_ORDER, properties));
+	return [...properties, ...leftovers];
 }
 
-/** The order fields appear in the panel: what to make first, then how. */
+/**
+ * The order fields appear in the panel: the mode first (some fields exist only in one mode, and
+ * n8n resolves display rules in the order parameters are declared), then what to make, then how.
+ */
 const FIELD_ORDER: RequestField[] = [
+	'quality',
 	'prompt',
 	'startImage',
 	'endImage',
 	'image',
 	'video',
 	'voiceUrl',
+	'voiceName',
 	'characterOrientation',
 	'keepOriginalSound',
 	'duration',
 	'aspectRatio',
 	'generateAudio',
-	'quality',
 	'negativePrompt',
 	'cfgScale',
 	'voiceIds',

@@ -2,8 +2,7 @@
  * Every image, video or audio input takes either a URL or an n8n binary property. Each media
  * field becomes three parameters: the source switch, the URL and the binary property name.
  */
-import type { INodeProperties } from 'n8n-workflow';
-import type { GenerationOperation, ProviderId } from '../../shared/job';
+import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 import type { RequestField } from '../../shared/providers/types';
 
 export const MEDIA_FIELDS: readonly RequestField[] = ['startImage', 'endImage', 'image', 'video', 'voiceUrl'];
@@ -29,14 +28,10 @@ export const mediaParameterNames = (field: RequestField) => ({
 	binaryProperty: `${field}BinaryProperty`,
 });
 
-export function mediaProperties(
-	field: RequestField,
-	operation: GenerationOperation,
-	providers: ProviderId[],
-): INodeProperties[] {
+/** The three parameters of a media field, shown under `show` (the display conditions of its offers). */
+export function mediaProperties(field: RequestField, show: NonNullable<IDisplayOptions['show']>): INodeProperties[] {
 	const text = MEDIA_FIELD_TEXT[field];
 	const names = mediaParameterNames(field);
-	const show = { provider: providers, operation: [operation] };
 	const sourceOptions = [
 		{ name: 'URL', value: 'url' },
 		{ name: 'Binary File', value: 'binary' },

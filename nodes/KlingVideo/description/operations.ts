@@ -6,6 +6,7 @@ import type { INodeCredentialDescription, INodeProperties, INodePropertyOptions 
 import { GENERATION_OPERATIONS, PROVIDER_IDS, type GenerationOperation } from '../../shared/job';
 import { CREDENTIAL_TYPES } from '../../shared/credentials';
 import { PROVIDERS } from '../../shared/providers';
+import { operationsOf } from '../../shared/providers/table';
 
 export type NodeOperation = GenerationOperation | 'getJob' | 'cancelJob';
 
@@ -45,12 +46,12 @@ export const providerProperty: INodeProperties = {
 	noDataExpression: true,
 	options: PROVIDER_IDS.map((id) => ({ name: PROVIDERS[id].displayName, value: id })),
 	default: 'replicate',
-	description: 'Which host runs Kling v2.6. Each needs its own credential.',
+	description: 'Which host runs Kling. Each needs its own credential.',
 };
 
 export function operationProperties(): INodeProperties[] {
 	return PROVIDER_IDS.map((provider) => {
-		const supported = GENERATION_OPERATIONS.filter((operation) => PROVIDERS[provider].capabilities.operations[operation]);
+		const supported = GENERATION_OPERATIONS.filter((operation) => operationsOf(PROVIDERS[provider].models).includes(operation));
 		const operations: NodeOperation[] = [...supported, 'getJob'];
 		if (PROVIDERS[provider].capabilities.cancel) operations.push('cancelJob');
 		return {

@@ -6,10 +6,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { mapWithConcurrency } from '../../shared/concurrency';
 import { neverSent, settle } from '../../shared/http';
-import { withSubmittedDetails } from '../../shared/jobDetails';
+import { submittedDetailsOf, withSubmittedDetails, type SubmittedDetails } from '../../shared/jobDetails';
 import { ProviderApiError } from '../../shared/errors';
-import { videoRequestSchema, type GenerationOperation, type Job, type ProviderId, type VideoRequest } from '../../shared/job';
-import { getProvider } from '../../shared/providers';
+import { videoRequestSchema, type GenerationOperation, type Job, type ProviderId, type Quality, type VideoRequest } from '../../shared/job';
+import { getProvider, tableOf } from '../../shared/providers';
+import { requestProblems } from '../../shared/providers/validation';
 import type { ProviderClient } from '../../shared/providers/types';
 import { waitForCompletion } from '../../shared/waiting';
 import { MEDIA_FIELDS } from '../description/media';
@@ -42,7 +43,7 @@ function outputOptions(context: IExecuteFunctions, itemIndex: number): OutputOpt
 /** The unified request of a planned job, with its media turned into what the provider receives. */
 async function buildRequest(client: ProviderClient, planned: PlannedJob, signal?: AbortSignal): Promise<VideoRequest> {
 	const { draft, variant } = planned;
-	const body: Record<string, unknown> = { operation: draft.operation, ...draft.fields };
+	const body: Record<string, unknown> = { operation: draft.operation, model: draft.model, ...draft.fields };
 	if (variant) body.aspectRatio = variant;
 	for (const field of MEDIA_FIELDS) {
 		const input = draft.media[field];
@@ -59,19 +60,21 @@ async function buildRequest(client: ProviderClient, planned: PlannedJob, signal?
 	return parsed.data;
 }
 
-/** Rules across fields (Kling: end frame only without audio, …) on the request as planned; media count as present. */
-function checkCrossFieldRules(provider: ProviderId, planned: PlannedJob) {
-	const preview: Record<string, unknown> = { operation: planned.draft.operation, ...planned.draft.fields };
+/**
+ * The whole request as planned, checked by the provider's validation pass (fields, mode,
+ * duration, prompt, rules across fields) before any upload; media count as present.
+ */
+function checkPlannedRequest(provider: ProviderId, planned: PlannedJob) {
+	const preview: Record<string, unknown> = { operation: planned.draft.operation, model: planned.draft.model, ...planned.draft.fields };
 	if (planned.variant) preview.aspectRatio = planned.variant;
 	for (const field of MEDIA_FIELDS) {
 		const input = planned.draft.media[field];
 		// A URL is checked as given; a binary file stands in as a non-URL (Kling takes its motion video only by URL).
 		if (input) preview[field] = input.kind === 'url' ? input.url : `binary property "${input.property}"`;
 	}
-	for (const rule of getProvider(provider).capabilities.crossFieldRules ?? []) {
-		const problem = rule.check(preview as VideoRequest);
-		if (problem) throw new InvalidParameterError('request', problem);
-	}
+	for (const [key, value] of Object.entries(preview)) if (value === '') delete preview[key];
+	const [problem] = requestProblems(tableOf(provider), preview as VideoRequest);
+	if (problem) throw new InvalidParameterError(problem.field, problem.message);
 }
 
 export async function runGeneration(context: IExecuteFunctions, settings: GenerationSettings): Promise<INodeExecutionData[][]> {
@@ -81,11 +84,11 @@ export async function runGeneration(context: IExecuteFunctions, settings: Genera
 	const continueOnFail = context.continueOnFail();
 	const signal = context.getExecutionCancelSignal();
 
-	// Cross-field rules need the whole request; they are local, so they still run before any submit.
+	// The whole request is needed for rules across fields; they are local, so they still run before any submit.
 	for (const entry of plan) {
 		if (!entry.ok) continue;
 		try {
-			checkCrossFieldRules(provider, entry.job);
+			checkPlannedRequest(provider, entry.job);
 		} catch (error) {
 			Object.assign(entry, { ok: false, itemIndex: entry.job.itemIndex, error });
 		}
@@ -132,7 +135,7 @@ export async function runGeneration(context: IExecuteFunctions, settings: Genera
 			if (waitMode !== 'waitForCompletion') {
 				return { ok: true, job, extra, item: { json: jobToJson(job, extra), pairedItem: { item: planned.itemIndex } } };
 			}
-			job = withSubmittedDetails(await waitWithCancel(client, job, timeoutMs, signal), job);
+			job = withSubmittedDetails(await waitWithCancel(client, job, timeoutMs, signal), submittedDetailsOf(job));
 			if (job.status !== 'succeeded') {
 				throw new ProviderApiError({
 					provider,
@@ -176,10 +179,12 @@ export async function runGeneration(context: IExecuteFunctions, settings: Genera
 }
 
 /** What the resume needs to know of the request, since providers do not all echo it back. */
-function submittedDetails(planned: PlannedJob) {
-	const { fields, operation } = planned.draft;
+function submittedDetails(planned: PlannedJob): SubmittedDetails {
+	const { fields, operation, model } = planned.draft;
 	return {
 		operation,
+		model,
+		quality: (fields.quality as Quality | undefined) ?? null,
 		durationSeconds: typeof fields.duration === 'number' ? fields.duration : null,
 		hasAudio: typeof fields.generateAudio === 'boolean' ? fields.generateAudio : null,
 	};

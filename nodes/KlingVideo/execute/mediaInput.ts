@@ -3,10 +3,10 @@
  * binary file checked here (type, size, pixels, length) and uploaded the provider's way.
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
-import type { CharacterOrientation, ProviderId } from '../../shared/job';
+import type { CharacterOrientation } from '../../shared/job';
 import { checkImage, checkMotionVideo } from '../../shared/media/limits';
 import { probeImage } from '../../shared/media/probe';
-import { PROVIDERS } from '../../shared/providers';
+import type { OperationRow } from '../../shared/providers/table';
 import type { ProviderClient, RequestField, UploadableFile } from '../../shared/providers/types';
 import { mediaParameterNames } from '../description/media';
 import { InvalidParameterError } from './invalidParameter';
@@ -71,8 +71,8 @@ export function urlScheme(url: string): string | null {
 }
 
 /** The problem with an image or motion video's bytes for this provider, or null. */
-function checkBytes(field: RequestField, data: Buffer, orientation: CharacterOrientation | undefined, provider: ProviderId): string | null {
-	if (IMAGE_FIELDS.includes(field)) return checkImage(data, PROVIDERS[provider].capabilities.imageTypes);
+function checkBytes(field: RequestField, data: Buffer, orientation: CharacterOrientation | undefined, row: OperationRow): string | null {
+	if (IMAGE_FIELDS.includes(field)) return checkImage(data, row.imageTypes?.values);
 	if (field === 'video') return checkMotionVideo(data, orientation ?? 'image');
 	return null;
 }
@@ -85,11 +85,11 @@ export async function loadAndCheckBinary(
 	label: string,
 	input: Extract<MediaInput, { kind: 'binary' }>,
 	orientation: CharacterOrientation | undefined,
-	provider: ProviderId,
+	row: OperationRow,
 ): Promise<void> {
 	const data = await context.helpers.getBinaryDataBuffer(itemIndex, input.property);
 	input.file.data = data;
-	const problem = checkBytes(field, data, orientation, provider);
+	const problem = checkBytes(field, data, orientation, row);
 	if (problem) throw new InvalidParameterError(field, `${label} (binary property "${input.property}") ${problem}`);
 	// The bytes decide the type: a PNG stored as application/octet-stream still goes out as image/png.
 	const type = IMAGE_FIELDS.includes(field) ? probeImage(data).type : 'unknown';
@@ -105,7 +105,7 @@ export function checkDataUrl(
 	label: string,
 	input: Extract<MediaInput, { kind: 'url' }>,
 	orientation: CharacterOrientation | undefined,
-	provider: ProviderId,
+	row: OperationRow,
 ): void {
 	const match = /^data:([^,]*),/i.exec(input.url);
 	if (!match) return;
@@ -117,7 +117,7 @@ export function checkDataUrl(
 		data = null; // a stray % in a percent-encoded payload: reported below, outside this block
 	}
 	if (!data) throw new InvalidParameterError(field, `${label} URL is a data: URL that cannot be decoded: allowed is base64 or percent-encoded data`);
-	const problem = checkBytes(field, data, orientation, provider);
+	const problem = checkBytes(field, data, orientation, row);
 	if (problem) throw new InvalidParameterError(field, `${label} URL (a data: URL of ${data.length} bytes) ${problem}`);
 }
 

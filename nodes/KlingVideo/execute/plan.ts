@@ -6,6 +6,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { randomUUID } from 'node:crypto';
 import type { AspectRatio, GenerationOperation, ProviderId } from '../../shared/job';
+import { offeredFields } from '../../shared/providers/table';
 import { ASPECT_RATIOS } from '../../shared/job';
 import { PROVIDERS } from '../../shared/providers';
 import type { RequestField } from '../../shared/providers/types';
@@ -25,12 +26,7 @@ export interface PlannedJob {
 
 export type PlanEntry = { ok: true; job: PlannedJob } | { ok: false; itemIndex: number; error: unknown };
 
-function readVariants(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	provider: ProviderId,
-	operation: GenerationOperation,
-): AspectRatio[] {
+function readVariants(context: IExecuteFunctions, itemIndex: number, provider: ProviderId, draft: DraftRequest): AspectRatio[] {
 	const raw = context.getNodeParameter('options.aspectRatioVariants', itemIndex, []) as unknown;
 	const list = Array.isArray(raw) ? raw : typeof raw === 'string' && raw ? raw.split(',') : [];
 	const variants = [...new Set(list.map((ratio) => String(ratio).trim()))];
@@ -39,7 +35,7 @@ function readVariants(
 			throw new InvalidParameterError('aspectRatioVariants', `Aspect Ratio Variants contains "${ratio}": allowed are ${ASPECT_RATIOS.join(', ')}`);
 		}
 	}
-	if (variants.length && !PROVIDERS[provider].capabilities.operations[operation]?.includes('aspectRatio')) {
+	if (variants.length && !offeredFields(draft.row).includes('aspectRatio')) {
 		throw new InvalidParameterError(
 			'aspectRatioVariants',
 			`Aspect Ratio Variants is ${variants.join(', ')}: ${PROVIDERS[provider].displayName} takes no aspect ratio for this operation (the image decides it), so leave it empty`,
@@ -66,12 +62,12 @@ export async function planJobs(
 			for (const [field, input] of Object.entries(draft.media)) {
 				const label = MEDIA_FIELD_TEXT[field].label;
 				if (input?.kind === 'binary') {
-					await loadAndCheckBinary(context, itemIndex, field as RequestField, label, input, orientation, provider);
+					await loadAndCheckBinary(context, itemIndex, field as RequestField, label, input, orientation, draft.row);
 				} else if (input?.kind === 'url') {
-					checkDataUrl(field as RequestField, label, input, orientation, provider);
+					checkDataUrl(field as RequestField, label, input, orientation, draft.row);
 				}
 			}
-			const variants = readVariants(context, itemIndex, provider, operation);
+			const variants = readVariants(context, itemIndex, provider, draft);
 			const ratios: Array<AspectRatio | null> = variants.length ? variants : [null];
 			for (const variant of ratios) {
 				entries.push({

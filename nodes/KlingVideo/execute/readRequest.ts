@@ -3,17 +3,16 @@
  * capability table, before anything is uploaded or submitted. Every problem is reported as
  * "<Field> is <value>: <what is allowed>" so a user can fix it without reading docs.
  */
-import type { IExecuteFunctions } from 'n8n-workflow';
-import {
-	ASPECT_RATIOS,
-	CHARACTER_ORIENTATIONS,
-	DURATIONS,
-	QUALITIES,
-	type GenerationOperation,
-	type ProviderId,
-} from '../../shared/job';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { ASPECT_RATIOS, CHARACTER_ORIENTATIONS, DEFAULTS, DURATIONS, type GenerationOperation, type ProviderId, type Quality } from '../../shared/job';
+import { FIELD_LABELS, listWords, OPERATION_LABELS, QUALITY_LABELS } from '../../shared/labels';
 import { PROVIDERS } from '../../shared/providers';
+import { DEFAULT_MODEL, MODEL_LABELS, type ModelId } from '../../shared/providers/models';
+import { offeredFields, rowOf, tiersOf, type OperationRow } from '../../shared/providers/table';
 import type { RequestField } from '../../shared/providers/types';
+import { generationFieldProperties } from '../description/fields';
+import { isDefaultValue, settingParameterOf, watchedFields } from '../description/leftovers';
+import { asksModel, modelsOffered } from '../description/offers';
 import { MEDIA_FIELDS, MEDIA_FIELD_TEXT } from '../description/media';
 import { InvalidParameterError } from './invalidParameter';
 import { readMediaInput, type MediaInput } from './mediaInput';
@@ -21,27 +20,14 @@ import { readMediaInput, type MediaInput } from './mediaInput';
 /** The request before media is uploaded: media fields are still URLs or binary files. */
 export interface DraftRequest {
 	operation: GenerationOperation;
+	model: ModelId;
+	/** The table row of the provider, model and operation. */
+	row: OperationRow;
 	fields: Record<string, unknown>;
 	media: Partial<Record<RequestField, MediaInput>>;
 }
 
-export const FIELD_LABELS: Record<RequestField, string> = {
-	prompt: 'Prompt',
-	negativePrompt: 'Negative Prompt',
-	duration: 'Duration',
-	aspectRatio: 'Aspect Ratio',
-	generateAudio: 'Generate Audio',
-	cfgScale: 'CFG Scale',
-	quality: 'Mode',
-	startImage: 'Start Image',
-	endImage: 'End Image',
-	voiceIds: 'Voice IDs',
-	image: 'Character Image',
-	video: 'Motion Reference Video',
-	characterOrientation: 'Character Orientation',
-	keepOriginalSound: 'Keep Original Sound',
-	voiceUrl: 'Voice Sample',
-};
+export { FIELD_LABELS };
 
 const show = (value: unknown) => (typeof value === 'string' ? `"${value}"` : JSON.stringify(value));
 
@@ -78,9 +64,10 @@ function parseVoiceIds(value: unknown): string[] {
 	return ids;
 }
 
-/** Reads and checks every scalar field the provider offers for the operation. */
-function readField(field: RequestField, raw: unknown, provider: ProviderId): unknown {
-	const capabilities = PROVIDERS[provider].capabilities;
+/** Reads and checks every scalar field the row offers. */
+function readField(field: RequestField, raw: unknown, provider: ProviderId, draft: Pick<DraftRequest, 'model' | 'row'>): unknown {
+	const { row, model } = draft;
+	const where = `${PROVIDERS[provider].displayName}'s ${MODEL_LABELS[model]}`;
 	switch (field) {
 		case 'prompt':
 		case 'negativePrompt': {
@@ -88,17 +75,24 @@ function readField(field: RequestField, raw: unknown, provider: ProviderId): unk
 			// of it would send "[object Object]" or "42" to a paid job.
 			if (raw != null && typeof raw !== 'string') fail(field, raw, `allowed is text; the expression gave ${kindOf(raw)}`);
 			const text = typeof raw === 'string' ? raw : '';
-			if (text.length > capabilities.promptMaxLength) {
-				fail(field, `${text.slice(0, 40)}…`, `${text.length} characters; ${PROVIDERS[provider].displayName} allows at most ${capabilities.promptMaxLength}`);
+			const limit = row.promptMaxLength?.value;
+			if (limit !== undefined && text.length > limit) {
+				fail(field, `${text.slice(0, 40)}…`, `${text.length} characters; ${where} allows at most ${limit}`);
 			}
 			return text;
 		}
+		case 'voiceName': {
+			if (raw != null && typeof raw !== 'string') fail(field, raw, `allowed is text; the expression gave ${kindOf(raw)}`);
+			const name = String(raw ?? '').trim();
+			if (!name || name.length > 20) fail(field, raw ?? '', 'allowed is a name of 1 to 20 characters');
+			return name;
+		}
 		case 'duration':
-			return oneOf(field, raw, DURATIONS);
+			return oneOf(field, raw, row.durations?.values ?? DURATIONS);
 		case 'aspectRatio':
 			return oneOf(field, raw, ASPECT_RATIOS);
 		case 'quality':
-			return oneOf(field, raw, QUALITIES);
+			return readQuality(raw, row);
 		case 'characterOrientation':
 			return oneOf(field, raw, CHARACTER_ORIENTATIONS);
 		case 'generateAudio':
@@ -118,34 +112,93 @@ function readField(field: RequestField, raw: unknown, provider: ProviderId): unk
 	}
 }
 
+/** Mode as Pro or Standard, and only a mode the row has. */
+function readQuality(raw: unknown, row: OperationRow): Quality {
+	const tiers = tiersOf(row);
+	const tier = tiers.find((candidate) => candidate === raw || QUALITY_LABELS[candidate] === raw);
+	if (!tier) fail('quality', raw, `allowed are ${listWords(tiers.map((candidate) => `${QUALITY_LABELS[candidate]} ("${candidate}")`))}`);
+	return tier;
+}
+
+/** The model of the item: the parameter where the panel asks for it, else the one the provider has. */
+function readModel(context: IExecuteFunctions, itemIndex: number, provider: ProviderId, operation: GenerationOperation): ModelId {
+	const offered = modelsOffered(provider, operation);
+	if (!asksModel(provider, operation)) return offered[0] ?? DEFAULT_MODEL;
+	const raw = context.getNodeParameter('model', itemIndex, DEFAULT_MODEL);
+	const model = offered.find((candidate) => candidate === raw);
+	if (!model) {
+		throw new InvalidParameterError(
+			'model',
+			`Model is ${show(raw)}: ${PROVIDERS[provider].displayName} offers ${OPERATION_LABELS[operation]} with ${listWords(offered.map((id) => `${MODEL_LABELS[id]} ("${id}")`))}`,
+		);
+	}
+	return model;
+}
+
 export function readRequest(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	provider: ProviderId,
 	operation: GenerationOperation,
 ): DraftRequest {
-	const offered = PROVIDERS[provider].capabilities.operations[operation];
-	if (!offered) {
-		const offers = Object.keys(PROVIDERS[provider].capabilities.operations).map((name) => show(name));
+	const models = modelsOffered(provider, operation);
+	if (!models.length) {
+		const offers = (['textToVideo', 'imageToVideo', 'motionControl', 'createVoice'] as const).filter((candidate) => modelsOffered(provider, candidate).length);
 		throw new InvalidParameterError(
 			'operation',
-			`Operation is ${show(operation)}: ${PROVIDERS[provider].displayName} does not offer it; allowed are ${offers.join(', ')}, Get Job`,
+			`Operation is ${show(operation)}: ${PROVIDERS[provider].displayName} does not offer it; allowed are ${offers.map((name) => OPERATION_LABELS[name]).join(', ')}, Get Job`,
 		);
 	}
+	const model = readModel(context, itemIndex, provider, operation);
+	const row = rowOf(PROVIDERS[provider].models, model, operation)!;
 	const fields: Record<string, unknown> = {};
 	const media: DraftRequest['media'] = {};
-	for (const field of offered) {
+	// The mode decides which fields its endpoint takes, so it is read first.
+	if (offeredFields(row).includes('quality')) {
+		fields.quality = readQuality(context.getNodeParameter('quality', itemIndex, DEFAULTS.quality), row);
+	}
+	const quality = (fields.quality as Quality | undefined) ?? tiersOf(row)[0];
+	for (const field of offeredFields(row, quality)) {
+		if (field === 'quality') continue;
 		if (MEDIA_FIELDS.includes(field)) {
 			const input = readMediaInput(context, itemIndex, field, MEDIA_FIELD_TEXT[field].label);
 			if (input) media[field] = input;
 			continue;
 		}
 		const raw = context.getNodeParameter(field, itemIndex, undefined);
-		fields[field] = readField(field, raw, provider);
+		fields[field] = readField(field, raw, provider, { model, row });
 	}
-	const draft: DraftRequest = { operation, fields, media };
+	const draft: DraftRequest = { operation, model, row, fields, media };
+	checkLeftovers(context, itemIndex, provider, draft, quality);
 	checkRequired(draft, provider);
 	return draft;
+}
+
+let generationProperties: INodeProperties[] | undefined;
+
+/**
+ * A value kept from another provider, model or mode (or imported) for a field this one does not
+ * take: n8n would drop it unseen, so the run stops and says which field to reset.
+ */
+function checkLeftovers(context: IExecuteFunctions, itemIndex: number, provider: ProviderId, draft: DraftRequest, quality: Quality) {
+	generationProperties ??= generationFieldProperties();
+	const taken = offeredFields(draft.row, quality);
+	const implied = draft.row.endpoints[quality]?.implies ?? {};
+	for (const field of watchedFields(draft.operation, Object.keys(FIELD_LABELS) as RequestField[])) {
+		if (taken.includes(field)) continue;
+		const name = settingParameterOf(field);
+		// n8n throws for a parameter it holds no value of unless a fallback is given; null means "not there".
+		const value = context.getNodeParameter(name, itemIndex, null);
+		if (value === null || isDefaultValue(generationProperties, name, value) || value === implied[field]) continue;
+		// A row of one mode is that mode: stating it loses nothing.
+		if (field === 'quality' && tiersOf(draft.row).includes(value as Quality)) continue;
+		const mode = offeredFields(draft.row).includes(field) ? ` in mode ${QUALITY_LABELS[quality]}` : '';
+		fail(
+			field,
+			value,
+			`${PROVIDERS[provider].displayName}'s ${MODEL_LABELS[draft.model]} takes no ${FIELD_LABELS[field]} for ${OPERATION_LABELS[draft.operation]}${mode}; the value was kept from another provider, model or mode: reset "${FIELD_LABELS[field]}${MEDIA_FIELDS.includes(field) ? ' Source' : ''} (Not Used Here)" or choose where it is taken`,
+		);
+	}
 }
 
 function checkRequired(draft: DraftRequest, provider: ProviderId) {
@@ -157,10 +210,10 @@ function checkRequired(draft: DraftRequest, provider: ProviderId) {
 	if (voices?.length && fields.generateAudio === false) {
 		fail('voiceIds', voices.join(', '), 'voices are spoken only with audio, so turn Generate Audio on or leave Voice IDs empty');
 	}
-	for (const field of PROVIDERS[provider].capabilities.required?.[operation] ?? []) {
+	for (const field of draft.row.required ?? []) {
 		const present = MEDIA_FIELDS.includes(field) ? draft.media[field] : fields[field];
 		if (present === undefined || present === '') {
-			fail(field, present ?? '', `${PROVIDERS[provider].displayName} requires it for this operation`);
+			fail(field, present ?? '', `${PROVIDERS[provider].displayName}'s ${MODEL_LABELS[draft.model]} requires it for ${OPERATION_LABELS[operation]}`);
 		}
 	}
 }

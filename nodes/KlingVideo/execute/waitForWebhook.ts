@@ -23,7 +23,8 @@ import { z } from 'zod';
 import { claimDelivery } from '../../shared/dedupe';
 import { WebhookRejectedError } from '../../shared/errors';
 import { settle } from '../../shared/http';
-import { GENERATION_OPERATIONS, isTerminal, PROVIDER_IDS, type Job, type JobRef, type ProviderId } from '../../shared/job';
+import { GENERATION_OPERATIONS, isTerminal, PROVIDER_IDS, QUALITIES, type Job, type JobRef, type ProviderId } from '../../shared/job';
+import { MODEL_IDS } from '../../shared/providers/models';
 import { withSubmittedDetails } from '../../shared/jobDetails';
 import { verifyDelivery, type RawRequest } from '../../shared/webhookVerification';
 import { connectProvider, httpClient } from '../../shared/connect';
@@ -45,9 +46,12 @@ const pausedContextSchema = z.object({
 		operation: z.enum(GENERATION_OPERATIONS).nullable(),
 		durationSeconds: z.number().nullable(),
 		hasAudio: z.boolean().nullable(),
+		// Absent in the callback URLs of executions paused before models existed.
+		model: z.enum(MODEL_IDS).nullable().default(null),
+		quality: z.enum(QUALITIES).nullable().default(null),
 	}),
 });
-type PausedContext = z.infer<typeof pausedContextSchema>;
+type PausedContext = z.input<typeof pausedContextSchema>;
 
 const timeLimitBodySchema = z.object({
 	ref: z.object({
@@ -123,7 +127,7 @@ function answer(context: IWebhookFunctions, status: number, body: IDataObject): 
 	return { noWebhookResponse: true };
 }
 
-function readPausedContext(context: IWebhookFunctions): PausedContext | null {
+function readPausedContext(context: IWebhookFunctions): z.output<typeof pausedContextSchema> | null {
 	const raw = context.getQueryData() as IDataObject;
 	const encoded = typeof raw[CONTEXT_PARAM] === 'string' ? (raw[CONTEXT_PARAM] as string) : '';
 	let decoded: unknown = null;

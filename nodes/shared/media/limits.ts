@@ -4,6 +4,7 @@
  * problem in words that name the value and what is allowed, or null.
  */
 import type { CharacterOrientation } from '../job';
+import { imageIntegrityProblem, videoIntegrityProblem } from './integrity';
 import { looksLikeMp4, probeImage, probeMp4DurationSeconds, type ImageType } from './probe';
 
 export const IMAGE_LIMITS = {
@@ -42,6 +43,9 @@ export function checkImage(bytes: Buffer, types: readonly ImageType[] = IMAGE_LI
 		const found = info.type === 'unknown' ? 'not a recognised image' : `a ${TYPE_NAMES[info.type]} image`;
 		return `is ${found}; allowed are ${listTypes(types)}`;
 	}
+	// The whole file, not only its header: one cut short or corrupt is refused before upload.
+	const broken = imageIntegrityProblem(bytes, info.type);
+	if (broken) return broken;
 	if (info.width === null || info.height === null) return 'has no readable width and height';
 	const shortest = Math.min(info.width, info.height);
 	if (shortest < IMAGE_LIMITS.minSidePixels) {
@@ -59,6 +63,8 @@ export function checkMotionVideo(bytes: Buffer, orientation: CharacterOrientatio
 		return `is ${megabytes(bytes.length)}; at most ${megabytes(VIDEO_LIMITS.maxBytes)} is allowed`;
 	}
 	if (!looksLikeMp4(bytes)) return 'is not an MP4 or MOV video';
+	const broken = videoIntegrityProblem(bytes);
+	if (broken) return broken;
 	const seconds = probeMp4DurationSeconds(bytes);
 	if (seconds === null) return 'has no readable duration (no moov/mvhd box)';
 	const max = VIDEO_LIMITS.maxSecondsByOrientation[orientation];

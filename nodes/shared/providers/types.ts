@@ -1,11 +1,11 @@
 /**
  * The shape every provider adapter has. An adapter is the only place that knows a provider's
  * URLs, field names, states and error shapes; the nodes, the validation and the node
- * description read its capability table and call these methods, nothing else.
+ * description read its model table (table.ts) and capabilities and call these methods, nothing else.
  */
 import type { HttpClient } from '../http';
 import type { GenerationOperation, Job, JobRef, ProviderId, VideoRequest } from '../job';
-import type { ImageType } from '../media/probe';
+import type { ModelTable } from './table';
 
 /** The unified request fields an operation may carry (besides `operation`). */
 export type RequestField =
@@ -23,16 +23,13 @@ export type RequestField =
 	| 'video'
 	| 'characterOrientation'
 	| 'keepOriginalSound'
-	| 'voiceUrl';
+	| 'voiceUrl'
+	| 'voiceName';
 
 export type WebhookScheme = 'standardWebhooks' | 'ed25519Jwks' | 'wavespeedHmacHex' | 'unsignedRefetch';
 
+/** What a provider does the same way for every model; what differs per model is in its model table. */
 export interface Capabilities {
-	/** The fields each supported operation accepts; an operation absent here is not offered. */
-	operations: Partial<Record<GenerationOperation, readonly RequestField[]>>;
-	/** Fields the provider requires beyond the unified schema's own requirements. */
-	required?: Partial<Record<GenerationOperation, readonly RequestField[]>>;
-	promptMaxLength: number;
 	/** The provider's own default negative prompt, shown as the field default where it has one. */
 	defaultNegativePrompt?: string;
 	/** Long-polling the node can use instead of sleeping between status calls. */
@@ -44,15 +41,6 @@ export interface Capabilities {
 	idempotentSubmit: boolean;
 	/** The provider can cancel a queued or running job (WaveSpeed and Kling document no cancel). */
 	cancel: boolean;
-	/** Image formats the provider takes, where it documents fewer than PNG, JPEG and WebP (checked on the bytes before any upload). */
-	imageTypes?: readonly ImageType[];
-	/** Rules across fields that a provider enforces, checked before any paid request. */
-	crossFieldRules?: readonly CrossFieldRule[];
-}
-
-export interface CrossFieldRule {
-	/** Returns a message naming the fields and what is allowed, or null when the request is fine. */
-	check(request: VideoRequest): string | null;
 }
 
 /** What a node resolved from its credential, in the adapter's own terms. */
@@ -132,5 +120,7 @@ export interface ProviderAdapter {
 	readonly id: ProviderId;
 	readonly displayName: string;
 	readonly capabilities: Capabilities;
+	/** Which models it hosts for which operation, with the field maps (table.ts). */
+	readonly models: ModelTable;
 	connect(credentials: ProviderCredentials, http: HttpClient): ProviderClient;
 }

@@ -5,14 +5,14 @@
  * field names, states and error codes.
  */
 import { createHash } from 'node:crypto';
-import { describeIssues } from './parse';
-import { bodyOf, isOk } from './values';
-import type { HttpClient, HttpResponse } from '../http';
-import { ProviderApiError, WebhookRejectedError } from '../errors';
-import { DEFAULTS, type GenerationOperation, type Job, type JobError, type JobRef, type JobStatus, type VideoRequest } from '../job';
-import { estimateCostUsd } from '../pricing';
-import { parseJsonBody, requireBodySize } from '../webhooks/common';
-import { signKlingJwt } from './klingJwt';
+import { describeIssues } from '../parse';
+import { bodyOf, isOk } from '../values';
+import type { HttpClient, HttpResponse } from '../../http';
+import { ProviderApiError, WebhookRejectedError } from '../../errors';
+import type { GenerationOperation, Job, JobError, JobRef, JobStatus, Quality, VideoRequest } from '../../job';
+import { estimateCostUsd } from '../../pricing';
+import { parseJsonBody, requireBodySize } from '../../webhooks/common';
+import { signKlingJwt } from './jwt';
 import {
 	klingCallbackSchema,
 	klingEnvelopeSchema,
@@ -21,18 +21,23 @@ import {
 	parseKlingAnswer,
 	type KlingTask,
 	type KlingTaskState,
-} from './klingSchemas';
+} from './schemas';
 import type {
 	Capabilities,
 	ListOptions,
 	ProviderAdapter,
 	ProviderClient,
 	ProviderCredentials,
-	RequestField,
 	SubmitOptions,
 	UploadableFile,
 	WebhookDelivery,
-} from './types';
+} from '../types';
+import { classifyFailure } from '../failures';
+import { expectedOutput, mapRequest } from '../mapper';
+import { requestProblems } from '../validation';
+import type { ModelId } from '../models';
+import type { ProviderTable } from '../table';
+import { KLING_MODELS } from './models';
 
 // ---------------------------------------------------------------------------------------------
 // Mapping tables: the one place to change when Kling changes (or a guess below proves wrong).
@@ -44,33 +49,19 @@ export const KLING_HOSTS = {
 	beijing: 'https://api-beijing.klingai.com',
 } as const;
 
-export const KLING_MODEL_NAME = 'kling-v2-6';
+const TABLE: ProviderTable = { provider: 'kling', displayName: 'Kling API', models: KLING_MODELS };
 
-/** Operation → task kind (the path segment of submit, query and list). Create Voice is not offered. */
-export const KLING_KINDS = {
-	textToVideo: 'text2video',
-	imageToVideo: 'image2video',
-	motionControl: 'motion-control',
-} as const satisfies Partial<Record<GenerationOperation, string>>;
-export type KlingOperation = keyof typeof KLING_KINDS;
-const KLING_OPERATIONS: readonly KlingOperation[] = ['textToVideo', 'imageToVideo', 'motionControl'];
-
-/** Unified field → Kling body field. */
-export const KLING_FIELDS = {
-	prompt: 'prompt',
-	negativePrompt: 'negative_prompt',
-	duration: 'duration',
-	aspectRatio: 'aspect_ratio',
-	generateAudio: 'sound',
-	quality: 'mode',
-	voiceIds: 'voice_list',
-	startImage: 'image',
-	endImage: 'image_tail',
-	image: 'image_url',
-	video: 'video_url',
-	characterOrientation: 'character_orientation',
-	keepOriginalSound: 'keep_original_sound',
-} as const satisfies Partial<Record<RequestField, string>>;
+/** Operation → the path its tasks are submitted to, queried under and listed at (the same for every model). */
+export const KLING_PATHS = {
+	textToVideo: KLING_MODELS['kling-v2.6'].textToVideo.endpoints.pro.path,
+	imageToVideo: KLING_MODELS['kling-v2.6'].imageToVideo.endpoints.pro.path,
+	motionControl: KLING_MODELS['kling-v2.6'].motionControl.endpoints.pro.path,
+	createVoice: KLING_MODELS['kling-v2.6'].createVoice.endpoints.pro.path,
+} as const satisfies Record<GenerationOperation, string>;
+export type KlingOperation = keyof typeof KLING_PATHS;
+const VIDEO_OPERATIONS: readonly KlingOperation[] = ['textToVideo', 'imageToVideo', 'motionControl'];
+/** The kinds a task id may be of, video kinds first (a callback names no kind). */
+const ALL_OPERATIONS: readonly KlingOperation[] = [...VIDEO_OPERATIONS, 'createVoice'];
 
 /** Kling task state → unified state. */
 export const KLING_STATES: Record<KlingTaskState, JobStatus> = {
@@ -90,6 +81,8 @@ export const KLING_CODES = {
 	contentPolicy: [1300, 1301],
 	/** Rate (1302) and concurrency (1303): retry with backoff. */
 	rateLimited: [1302, 1303],
+	/** The platform's IP allow-list policy: final, although it comes as HTTP 429 like 1302 and 1303. */
+	ipPolicy: [1304, 1304],
 	server: [5000, 5002],
 } as const;
 const inRange = (code: number | undefined, [low, high]: readonly [number, number]) =>
@@ -100,8 +93,6 @@ export const KLING_EXTERNAL_ID = { allowed: /^[A-Za-z0-9_-]+$/, maxLength: 64 } 
 // UNCONFIRMED: how Kling answers a second submit with a known external_task_id. Read as a duplicate: an error
 // naming the id or a duplicate, after which the task is queried by its external id (the query path takes either id).
 const DUPLICATE_EXTERNAL_ID = /external_task_id|duplicat|already exist/i;
-// UNCONFIRMED: the wording of a content-policy failure in task_status_msg.
-const CONTENT_POLICY_WORDS = /risk|safety|sensitive|polic|nsfw|inappropriate|违规|敏感|审核/i;
 
 /** Page size of the list endpoints (Kling allows up to 500). */
 export const KLING_LIST_PAGE_SIZE = 100;
@@ -115,68 +106,17 @@ const OUTPUT_RETENTION_SECONDS = 30 * 24 * 60 * 60;
 // Capabilities
 // ---------------------------------------------------------------------------------------------
 
-const hasAudio = (request: VideoRequest) =>
-	(request.operation === 'textToVideo' || request.operation === 'imageToVideo') && request.generateAudio;
-const qualityOf = (request: VideoRequest) => ('quality' in request && request.quality) || DEFAULTS.quality;
-
 export const klingCapabilities: Capabilities = {
-	operations: {
-		// cfg_scale is not supported by v2.x models; there is no Create Voice on Kling's own API.
-		textToVideo: ['prompt', 'negativePrompt', 'duration', 'aspectRatio', 'generateAudio', 'quality', 'voiceIds'],
-		imageToVideo: ['prompt', 'negativePrompt', 'duration', 'generateAudio', 'quality', 'startImage', 'endImage', 'voiceIds'],
-		motionControl: ['prompt', 'image', 'video', 'characterOrientation', 'keepOriginalSound', 'quality'],
-	},
-	promptMaxLength: 2500,
 	longPoll: null,
 	webhookScheme: 'unsignedRefetch',
 	outputRetentionSeconds: OUTPUT_RETENTION_SECONDS,
 	idempotentSubmit: true,
 	cancel: false,
-	// PROVIDERS.md: image2video takes jpg/png only.
-	imageTypes: ['jpeg', 'png'],
-	crossFieldRules: [
-		{
-			check: (request) =>
-				hasAudio(request) && qualityOf(request) === 'std'
-					? 'Mode is "std" with Generate Audio on: Kling v2.6 has audio only in mode "pro"; allowed are Mode "pro", or Generate Audio off'
-					: null,
-		},
-		{
-			check: (request) =>
-				request.operation === 'imageToVideo' && request.endImage && qualityOf(request) !== 'pro'
-					? 'Mode is "std" with an End Image: Kling v2.6 takes an end frame only in mode "pro"; allowed are Mode "pro", or no End Image'
-					: null,
-		},
-		{
-			check: (request) =>
-				request.operation === 'imageToVideo' && request.endImage && request.generateAudio
-					? 'Generate Audio is on with an End Image: Kling v2.6 takes an end frame only without audio; allowed are Generate Audio off, or no End Image'
-					: null,
-		},
-		{
-			check: (request) =>
-				'voiceIds' in request && (request.voiceIds?.length ?? 0) > 0 && !hasAudio(request)
-					? `Voice IDs are ${request.voiceIds?.join(', ')} with Generate Audio off: voices are spoken in the audio; allowed are Generate Audio on, or no Voice IDs`
-					: null,
-		},
-		{
-			check: (request) =>
-				request.operation === 'motionControl' && !/^https?:\/\//i.test(request.video)
-					? `Motion Reference Video is ${request.video.slice(0, 60)}: Kling takes it only by URL; allowed is an http(s) URL`
-					: null,
-		},
-	],
 };
 
 // ---------------------------------------------------------------------------------------------
 // Pure mappings (exported for unit tests)
 // ---------------------------------------------------------------------------------------------
-
-/** Kling wants images as a URL or raw base64: a data URL loses its `data:…;base64,` prefix. */
-export function klingImage(value: string): string {
-	const match = /^data:[^,]*;base64,/i.exec(value);
-	return match ? value.slice(match[0].length) : value;
-}
 
 /**
  * `external_task_id` from an idempotency key. Clean keys pass unchanged; any other key becomes a
@@ -191,65 +131,11 @@ export function klingExternalTaskId(idempotencyKey: string): string {
 	return `${prefix}-${hash}`;
 }
 
-/** The Kling body of a unified request (without callback and external id). */
-export function toKlingBody(request: VideoRequest): Record<string, unknown> {
-	const body: Record<string, unknown> = { model_name: KLING_MODEL_NAME };
-	const put = (field: keyof typeof KLING_FIELDS, value: unknown) => {
-		if (value !== undefined) body[KLING_FIELDS[field]] = value;
-	};
-	const voices = (ids: readonly string[] | undefined) => (ids?.length ? ids.map((voice_id) => ({ voice_id })) : undefined);
-	switch (request.operation) {
-		case 'textToVideo':
-			put('prompt', request.prompt);
-			put('negativePrompt', request.negativePrompt);
-			put('duration', String(request.duration));
-			put('aspectRatio', request.aspectRatio);
-			put('generateAudio', request.generateAudio ? 'on' : 'off');
-			put('quality', qualityOf(request));
-			put('voiceIds', voices(request.voiceIds));
-			break;
-		case 'imageToVideo':
-			put('prompt', request.prompt);
-			put('negativePrompt', request.negativePrompt);
-			put('duration', String(request.duration));
-			put('generateAudio', request.generateAudio ? 'on' : 'off');
-			put('quality', qualityOf(request));
-			put('startImage', klingImage(request.startImage));
-			put('endImage', request.endImage === undefined ? undefined : klingImage(request.endImage));
-			put('voiceIds', voices(request.voiceIds));
-			break;
-		case 'motionControl':
-			// UNCONFIRMED: that motion-control takes model_name "kling-v2-6" like the other kinds, and that its
-			// image_url takes raw base64 like image2video's image (a URL always works).
-			put('prompt', request.prompt);
-			put('image', klingImage(request.image));
-			put('video', request.video);
-			put('characterOrientation', request.characterOrientation);
-			put('keepOriginalSound', request.keepOriginalSound ? 'yes' : 'no');
-			put('quality', request.quality);
-			break;
-		case 'createVoice':
-			throw new ProviderApiError({ provider: 'kling', message: "Kling's API offers no Create Voice", kind: 'invalidInput' });
-	}
-	return body;
-}
+/** The body of a unified request (without callback and external id); refuses what the model does not take. */
+export const toKlingBody = (request: VideoRequest): Record<string, unknown> => mapRequest(TABLE, request).input;
 
-/** Problems that must stop a request before it is billed: fields Kling lacks, prompt length, cross-field rules. */
-export function klingRequestProblems(request: VideoRequest, capabilities: Capabilities = klingCapabilities): string[] {
-	const allowed: readonly string[] | undefined = capabilities.operations[request.operation];
-	if (!allowed) return [`Kling's API does not offer ${request.operation}`];
-	const problems = Object.entries(request)
-		.filter(([field, value]) => field !== 'operation' && value !== undefined && !allowed.includes(field))
-		.map(([field]) => `${field} is not supported by Kling for ${request.operation}`);
-	if ('prompt' in request && request.prompt && request.prompt.length > capabilities.promptMaxLength) {
-		problems.push(`prompt has ${request.prompt.length} characters; Kling accepts at most ${capabilities.promptMaxLength}`);
-	}
-	for (const rule of capabilities.crossFieldRules ?? []) {
-		const problem = rule.check(request);
-		if (problem) problems.push(problem);
-	}
-	return problems;
-}
+/** What must stop a request before it is billed, in the panel's words; empty when it may be sent. */
+export const klingRequestProblems = (request: VideoRequest): string[] => requestProblems(TABLE, request).map((problem) => problem.message);
 
 /** The envelope's error code, when the body has one. */
 function codeOf(response: HttpResponse): number | undefined {
@@ -265,7 +151,8 @@ export function klingIsFinal(response: HttpResponse): boolean {
 		inRange(code, KLING_CODES.auth) ||
 		inRange(code, KLING_CODES.account) ||
 		inRange(code, KLING_CODES.invalidInput) ||
-		inRange(code, KLING_CODES.contentPolicy)
+		inRange(code, KLING_CODES.contentPolicy) ||
+		inRange(code, KLING_CODES.ipPolicy)
 	);
 }
 
@@ -275,6 +162,7 @@ function hintFor(code: number | undefined): string {
 	if (inRange(code, KLING_CODES.auth)) return ' (check the access key and the secret key)';
 	if (inRange(code, KLING_CODES.account)) return ' (check the Kling account, its balance and its permissions)';
 	if (inRange(code, KLING_CODES.rateLimited)) return ' (rate or concurrency limit)';
+	if (inRange(code, KLING_CODES.ipPolicy)) return " (this machine's IP address is not on the Kling account's allow-list)";
 	return '';
 }
 
@@ -303,19 +191,6 @@ export function klingError(response: HttpResponse, what: string, jobRef?: JobRef
 const isNotFound = (response: HttpResponse) =>
 	response.status === 404 || inRange(codeOf(response), KLING_CODES.notFound);
 
-/** What the request tells about the output before Kling says anything. */
-function expectedOutput(request: VideoRequest): { durationSeconds: number | null; hasAudio: boolean | null } {
-	switch (request.operation) {
-		case 'textToVideo':
-		case 'imageToVideo':
-			return { durationSeconds: request.duration, hasAudio: hasAudio(request) };
-		case 'motionControl':
-			return { durationSeconds: null, hasAudio: request.keepOriginalSound };
-		default:
-			return { durationSeconds: null, hasAudio: null };
-	}
-}
-
 const isoOf = (ms: number | null | undefined) => (typeof ms === 'number' ? new Date(ms).toISOString() : null);
 
 /** The unified job of a Kling task. `expected` carries what only the submitted request knows. */
@@ -324,14 +199,17 @@ export function klingJob(
 	operation: KlingOperation | null,
 	raw: unknown,
 	expected: { durationSeconds: number | null; hasAudio: boolean | null } = { durationSeconds: null, hasAudio: null },
+	submitted: { model: ModelId | null; quality: Quality | null } = { model: null, quality: null },
 ): Job {
 	const status = KLING_STATES[task.task_status];
-	const ref: JobRef = { provider: 'kling', jobId: task.task_id, operation };
+	const ref: JobRef = { provider: 'kling', jobId: task.task_id, operation, ...submitted };
+	const isVoice = operation === 'createVoice';
 	const video = task.task_result?.videos?.[0];
-	if (status === 'succeeded' && !video) {
+	const voiceId = task.task_result?.voices?.[0]?.voice_id;
+	if (status === 'succeeded' && (isVoice ? voiceId === undefined : !video)) {
 		throw new ProviderApiError({
 			provider: 'kling',
-			message: `Kling reports task ${task.task_id} succeeded but lists no video`,
+			message: `Kling reports task ${task.task_id} succeeded but lists no ${isVoice ? 'voice' : 'video'}`,
 			jobRef: ref,
 			responseBody: raw,
 		});
@@ -345,20 +223,21 @@ export function klingJob(
 		jobId: task.task_id,
 		provider: 'kling',
 		operation,
+		model: submitted.model,
 		status,
-		videoUrl: status === 'succeeded' ? (video?.url ?? null) : null,
-		voiceId: null,
+		videoUrl: status === 'succeeded' && !isVoice ? (video?.url ?? null) : null,
+		voiceId: status === 'succeeded' && isVoice ? String(voiceId) : null,
 		expiresAt:
-			status === 'succeeded' && completedAt
+			status === 'succeeded' && completedAt && !isVoice
 				? new Date(Date.parse(completedAt) + OUTPUT_RETENTION_SECONDS * 1000).toISOString()
 				: null,
 		durationSeconds,
 		hasAudio: expected.hasAudio,
-		estimatedCostUsd: estimateCostUsd('kling', operation, durationSeconds, expected.hasAudio),
+		estimatedCostUsd: estimateCostUsd(TABLE, { model: submitted.model, operation, quality: submitted.quality }, durationSeconds, expected.hasAudio),
 		timings: { createdAt: isoOf(task.created_at), startedAt: null, completedAt, predictSeconds: null },
 		error:
 			status === 'failed'
-				? { message, kind: CONTENT_POLICY_WORDS.test(message) ? 'contentPolicy' : 'provider' }
+				? { message, kind: classifyFailure(message) }
 				: null,
 		ref,
 		raw,
@@ -388,20 +267,18 @@ class KlingClient implements ProviderClient {
 	}
 
 	async submit(request: VideoRequest, options: SubmitOptions = {}): Promise<Job> {
-		const problems = klingRequestProblems(request);
-		if (problems.length > 0 || request.operation === 'createVoice') {
-			throw new ProviderApiError({ provider: 'kling', message: problems.join('; '), kind: 'invalidInput' });
-		}
-		const kind = KLING_KINDS[request.operation];
+		const mapped = mapRequest(TABLE, request);
+		const operation = request.operation;
+		const submitted = { model: mapped.model, quality: operation === 'createVoice' ? null : mapped.quality };
 		const externalTaskId = options.idempotencyKey ? klingExternalTaskId(options.idempotencyKey) : undefined;
 		const body = {
-			...toKlingBody(request),
+			...mapped.input,
 			...(options.webhookUrl ? { callback_url: options.webhookUrl } : {}),
 			...(externalTaskId ? { external_task_id: externalTaskId } : {}),
 		};
 		const response = await this.send({
 			method: 'POST',
-			url: `${this.host}/v1/videos/${kind}`,
+			url: `${this.host}${mapped.endpoint.path}`,
 			json: body,
 			// With an external_task_id Kling refuses a second task of the same id, so a retry cannot bill twice.
 			kind: externalTaskId ? 'idempotentSubmit' : 'submit',
@@ -411,18 +288,18 @@ class KlingClient implements ProviderClient {
 		if (!envelope) {
 			// A retried submit whose first try was accepted: the task exists, find it rather than fail.
 			if (externalTaskId && DUPLICATE_EXTERNAL_ID.test(response.text())) {
-				const existing = await this.query(externalTaskId, request.operation, options.signal, expectedOutput(request));
+				const existing = await this.query(externalTaskId, operation, options.signal, expectedOutput(request), submitted);
 				if (existing) return existing;
 			}
-			throw klingError(response, `submit to ${kind}`);
+			throw klingError(response, `submit to ${mapped.endpoint.path}`);
 		}
 		const raw = bodyOf(response);
 		const task = parseKlingAnswer(klingTaskSchema, envelope.data, 'submit answer');
-		return klingJob(task, request.operation, raw, expectedOutput(request));
+		return klingJob(task, operation, raw, expectedOutput(request), submitted);
 	}
 
 	async get(ref: JobRef, signal?: AbortSignal): Promise<Job> {
-		const found = await this.query(ref.jobId, ref.operation, signal);
+		const found = await this.query(ref.jobId, ref.operation, signal, undefined, { model: ref.model ?? null, quality: ref.quality ?? null });
 		if (!found) {
 			throw new ProviderApiError({
 				provider: 'kling',
@@ -444,19 +321,19 @@ class KlingClient implements ProviderClient {
 	}
 
 	async list(options: ListOptions = {}): Promise<Job[]> {
-		const operations = (options.operations ?? KLING_OPERATIONS).filter((op): op is KlingOperation => op in KLING_KINDS);
+		const operations = options.operations ?? VIDEO_OPERATIONS;
 		const maxPages = options.maxPages ?? 5;
 		const since = options.since?.getTime();
 		const jobs: Job[] = [];
 		for (const operation of operations) {
 			for (let page = 1; page <= maxPages; page++) {
 				const response = await this.send({
-					url: `${this.host}/v1/videos/${KLING_KINDS[operation]}?pageNum=${page}&pageSize=${KLING_LIST_PAGE_SIZE}`,
+					url: `${this.host}${KLING_PATHS[operation]}?pageNum=${page}&pageSize=${KLING_LIST_PAGE_SIZE}`,
 					kind: 'read',
 					signal: options.signal,
 				});
 				const envelope = this.envelopeOf(response);
-				if (!envelope) throw klingError(response, `list of ${KLING_KINDS[operation]}`);
+				if (!envelope) throw klingError(response, `list of ${KLING_PATHS[operation]}`);
 				const tasks = parseKlingAnswer(klingTaskListSchema, envelope.data, 'task list');
 				for (const task of tasks) {
 					if (since === undefined || (task.created_at ?? Number.POSITIVE_INFINITY) >= since) {
@@ -497,7 +374,7 @@ class KlingClient implements ProviderClient {
 		const parsed = klingCallbackSchema.safeParse(parseJsonBody(delivery));
 		if (!parsed.success) throw new WebhookRejectedError(400, `Kling callback body: ${describeIssues(parsed.error)}`);
 		const claimed = parsed.data.task_status;
-		const operation = delivery.operation && delivery.operation in KLING_KINDS ? (delivery.operation as KlingOperation) : null;
+		const operation = delivery.operation ?? null;
 		if (claimed === 'submitted' || claimed === 'processing') {
 			// Nothing is done on an unfinished task, whoever sent this, so it is not worth a request.
 			const task = { task_id: parsed.data.task_id, task_status: claimed } as KlingTask;
@@ -510,7 +387,7 @@ class KlingClient implements ProviderClient {
 	}
 
 	async testCredentials(signal?: AbortSignal): Promise<void> {
-		const response = await this.send({ url: `${this.host}/v1/videos/text2video?pageNum=1&pageSize=1`, kind: 'read', signal });
+		const response = await this.send({ url: `${this.host}${KLING_PATHS.textToVideo}?pageNum=1&pageSize=1`, kind: 'read', signal });
 		if (!this.envelopeOf(response)) throw klingError(response, 'credential test');
 	}
 
@@ -539,12 +416,13 @@ class KlingClient implements ProviderClient {
 		operation: GenerationOperation | null,
 		signal?: AbortSignal,
 		expected?: { durationSeconds: number | null; hasAudio: boolean | null },
+		submitted?: { model: ModelId | null; quality: Quality | null },
 	): Promise<Job | undefined> {
-		const kinds = KLING_OPERATIONS.filter((kind) => operation === null || !(operation in KLING_KINDS) || kind === operation);
+		const kinds = operation === null ? ALL_OPERATIONS : [operation];
 		for (const kind of kinds) {
 			const ref: JobRef = { provider: 'kling', jobId: taskId, operation: kind };
 			const response = await this.send({
-				url: `${this.host}/v1/videos/${KLING_KINDS[kind]}/${encodeURIComponent(taskId)}`,
+				url: `${this.host}${KLING_PATHS[kind]}/${encodeURIComponent(taskId)}`,
 				kind: 'read',
 				signal,
 			});
@@ -554,7 +432,7 @@ class KlingClient implements ProviderClient {
 				throw klingError(response, `query of ${taskId}`, ref);
 			}
 			const raw = bodyOf(response);
-			return klingJob(parseKlingAnswer(klingTaskSchema, envelope.data, 'task', ref), kind, raw, expected);
+			return klingJob(parseKlingAnswer(klingTaskSchema, envelope.data, 'task', ref), kind, raw, expected, submitted);
 		}
 		return undefined;
 	}
@@ -562,7 +440,8 @@ class KlingClient implements ProviderClient {
 
 export const klingAdapter: ProviderAdapter = {
 	id: 'kling',
-	displayName: 'Kling API',
+	displayName: TABLE.displayName,
 	capabilities: klingCapabilities,
+	models: KLING_MODELS,
 	connect: (credentials, http) => new KlingClient(credentials, http),
 };

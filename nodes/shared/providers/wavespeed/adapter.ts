@@ -3,26 +3,27 @@
  * only file that knows WaveSpeed's URLs, input names, envelope, states and error shapes; the
  * tables right below hold all of them.
  */
-import { ProviderApiError, WebhookRejectedError } from '../errors';
-import { describeIssues } from './parse';
-import { addSeconds, idOf, isOk, isSet, numberOrNull } from './values';
-import type { HttpClient, HttpResponse } from '../http';
-import { FormData } from '../http';
-import { DEFAULTS, type FailureKind, type GenerationOperation, type Job, type JobRef, type JobStatus, type Quality, type VideoRequest } from '../job';
-import { estimateCostUsd } from '../pricing';
-import { parseJsonBody } from '../webhooks/common';
-import { verifyHmacDelivery, WAVESPEED_WEBHOOKS } from '../webhooks/hmac';
+import { ProviderApiError, WebhookRejectedError } from '../../errors';
+import { describeIssues } from '../parse';
+import { addSeconds, idOf, isOk, numberOrNull } from '../values';
+import type { HttpClient, HttpResponse } from '../../http';
+import type { FailureKind, GenerationOperation, Job, JobRef, JobStatus, VideoRequest } from '../../job';
+import { estimateCostUsd } from '../../pricing';
+import { parseJsonBody } from '../../webhooks/common';
+import { verifyHmacDelivery, WAVESPEED_WEBHOOKS } from '../../webhooks/hmac';
 import type {
 	Capabilities,
-	CrossFieldRule,
 	ListOptions,
 	ProviderAdapter,
 	ProviderClient,
 	ProviderCredentials,
-	RequestField,
 	UploadableFile,
 	WebhookDelivery,
-} from './types';
+} from '../types';
+import { classifyFailure, isContentPolicy } from '../failures';
+import { expectedOutput, mapRequest } from '../mapper';
+import { findEndpoint, rowOf, type EndpointMatch, type ProviderTable } from '../table';
+import { WAVESPEED_MODELS } from './models';
 import {
 	parseWavespeed,
 	wavespeedBalanceDataSchema,
@@ -32,74 +33,19 @@ import {
 	wavespeedListItemHeadSchema,
 	wavespeedPredictionSchema,
 	wavespeedSecretSchema,
-	wavespeedUploadDataSchema,
+	wavespeedUploadTicketSchema,
 	type WavespeedPrediction,
 	type WavespeedStatus,
-} from './wavespeedSchemas';
+} from './schemas';
 
 // ---------------------------------------------------------------------------------------------
-// Mapping tables: everything WaveSpeed-specific that a wrong guess would need changed.
+// What is WaveSpeed's and not a model's (the models and their inputs are in models.ts).
 // ---------------------------------------------------------------------------------------------
 
 export const WAVESPEED_DEFAULT_BASE_URL = 'https://api.wavespeed.ai/api/v3';
 
-/** Operation (and tier) → model path; submit is `POST {base}/{path}`. */
-export const WAVESPEED_ENDPOINTS: Record<GenerationOperation, string | Record<Quality, string>> = {
-	textToVideo: { pro: 'kwaivgi/kling-v2.6-pro/text-to-video', std: 'kwaivgi/kling-v2.6-std/text-to-video' },
-	imageToVideo: { pro: 'kwaivgi/kling-v2.6-pro/image-to-video', std: 'kwaivgi/kling-v2.6-std/image-to-video' },
-	motionControl: { pro: 'kwaivgi/kling-v2.6-pro/motion-control', std: 'kwaivgi/kling-v2.6-std/motion-control' },
-	createVoice: 'kwaivgi/kling-v2.6/create-voice',
-};
-
-/** Marks a unified field that picks the endpoint (the tier) instead of being sent in the body. */
-const SELECTS_ENDPOINT = null;
-
-/**
- * Unified field → WaveSpeed input name, per operation. A field missing here is not offered: the
- * node hides it and a request that still carries it is refused, never silently dropped.
- */
-export const WAVESPEED_FIELDS: Record<GenerationOperation, Partial<Record<RequestField, string | null>>> = {
-	textToVideo: {
-		prompt: 'prompt',
-		negativePrompt: 'negative_prompt',
-		duration: 'duration',
-		aspectRatio: 'aspect_ratio',
-		generateAudio: 'sound',
-		cfgScale: 'cfg_scale',
-		quality: SELECTS_ENDPOINT,
-	},
-	imageToVideo: {
-		prompt: 'prompt',
-		negativePrompt: 'negative_prompt',
-		duration: 'duration',
-		generateAudio: 'sound',
-		cfgScale: 'cfg_scale',
-		startImage: 'image',
-		// UNCONFIRMED: WaveSpeed's page does not list an end frame; Kling's API calls it image_tail.
-		endImage: 'end_image',
-		// UNCONFIRMED: the shape of each voice_list entry (see WAVESPEED_VALUE_MAPS).
-		voiceIds: 'voice_list',
-		quality: SELECTS_ENDPOINT,
-	},
-	motionControl: {
-		image: 'image',
-		video: 'video',
-		// UNCONFIRMED: the three names below (Kling's own API and third-party clients use them).
-		characterOrientation: 'character_orientation',
-		keepOriginalSound: 'keep_original_sound',
-		prompt: 'prompt',
-		quality: SELECTS_ENDPOINT,
-	},
-	createVoice: {
-		voiceUrl: 'voice_url',
-	},
-};
-
-/** Value conversions where WaveSpeed's type differs from the unified one; everything else passes as is. */
-const WAVESPEED_VALUE_MAPS: Partial<Record<RequestField, (value: unknown) => unknown>> = {
-	// UNCONFIRMED: entries shaped like Kling's own API (`[{voice_id}]`).
-	voiceIds: (value) => (Array.isArray(value) ? value.map((voiceId) => ({ voice_id: voiceId })) : value),
-};
+const PROVIDER = 'wavespeed' as const;
+const TABLE: ProviderTable = { provider: PROVIDER, displayName: 'WaveSpeed', models: WAVESPEED_MODELS };
 
 /** WaveSpeed state → unified state. `timeout` is terminal in WaveSpeed's SDKs: the job did not finish. */
 export const WAVESPEED_STATES: Record<WavespeedStatus, JobStatus> = {
@@ -121,100 +67,23 @@ const WAVESPEED_LIST_PAGE_SIZE = 100;
 /** The envelope's success code. */
 const WAVESPEED_OK_CODE = 200;
 
-const CONTENT_POLICY_PATTERN = /nsfw|sensitive|content[ _-]?polic|safety|moderation|inappropriate|violat|risk/i;
-
-// ---------------------------------------------------------------------------------------------
-
-const PROVIDER = 'wavespeed' as const;
-
-const hasVoices = (request: VideoRequest) => 'voiceIds' in request && (request.voiceIds?.length ?? 0) > 0;
-const hasEndImage = (request: VideoRequest) => 'endImage' in request && Boolean(request.endImage);
-
-/** Kling's own rules; WaveSpeed relays Kling, so they hold there too (not stated by WaveSpeed). */
-export const WAVESPEED_CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
-	{
-		check: (request) =>
-			request.operation === 'imageToVideo' && hasVoices(request) && !request.generateAudio
-				? `Voice IDs are ${request.voiceIds?.join(', ')} with Generate Audio off: voices are spoken in the audio; allowed are Generate Audio on, or no Voice IDs`
-				: null,
-	},
-	{
-		// UNCONFIRMED for WaveSpeed: Kling allows start+end frames only without audio.
-		check: (request) =>
-			request.operation === 'imageToVideo' && hasEndImage(request) && request.generateAudio
-				? 'Generate Audio is on with an End Image: an end frame works only without audio; allowed are Generate Audio off, or no End Image'
-				: null,
-	},
-	{
-		// UNCONFIRMED for WaveSpeed: Kling allows start+end frames only in pro.
-		check: (request) =>
-			request.operation === 'imageToVideo' && hasEndImage(request) && request.quality === 'std'
-				? 'Mode is "std" with an End Image: an end frame needs mode "pro"; allowed are Mode "pro", or no End Image'
-				: null,
-	},
-];
-
-const fieldsOf = (operation: GenerationOperation) => Object.keys(WAVESPEED_FIELDS[operation]) as RequestField[];
-
 export const wavespeedCapabilities: Capabilities = {
-	operations: {
-		textToVideo: fieldsOf('textToVideo'),
-		imageToVideo: fieldsOf('imageToVideo'),
-		motionControl: fieldsOf('motionControl'),
-		createVoice: fieldsOf('createVoice'),
-	},
-	// UNCONFIRMED: WaveSpeed states no limit; Kling's API caps prompts at 2500 characters.
-	promptMaxLength: 2500,
 	// Only `enable_sync_mode` on submit exists; an existing prediction can only be polled.
 	longPoll: null,
 	webhookScheme: 'wavespeedHmacHex',
 	outputRetentionSeconds: WAVESPEED_OUTPUT_RETENTION_SECONDS,
 	idempotentSubmit: false,
 	cancel: false,
-	// WaveSpeed's image-to-video page: jpg/jpeg/png.
-	imageTypes: ['jpeg', 'png'],
-	crossFieldRules: WAVESPEED_CROSS_FIELD_RULES,
 };
 
-/** The endpoint path and body for a request, refusing fields WaveSpeed does not offer. */
+/** The model path and body of a request; refuses, before anything is sent, what the model does not take. */
 export function toWavespeedInput(request: VideoRequest): { path: string; input: Record<string, unknown> } {
-	const fields = WAVESPEED_FIELDS[request.operation];
-	const input: Record<string, unknown> = {};
-	const refused: string[] = [];
-	for (const [field, value] of Object.entries(request)) {
-		if (field === 'operation' || !isSet(value)) continue;
-		if (!(field in fields)) {
-			refused.push(field);
-			continue;
-		}
-		const target = fields[field as RequestField];
-		if (target === SELECTS_ENDPOINT || target === undefined) continue;
-		const convert = WAVESPEED_VALUE_MAPS[field as RequestField];
-		input[target] = convert ? convert(value) : value;
-	}
-	if (refused.length) {
-		throw new ProviderApiError({
-			provider: PROVIDER,
-			kind: 'invalidInput',
-			message: `WaveSpeed does not accept ${refused.join(', ')} for ${request.operation}`,
-		});
-	}
-	const broken = WAVESPEED_CROSS_FIELD_RULES.map((rule) => rule.check(request)).filter((message): message is string => message !== null);
-	if (broken.length) throw new ProviderApiError({ provider: PROVIDER, kind: 'invalidInput', message: broken.join('; ') });
-	const endpoint = WAVESPEED_ENDPOINTS[request.operation];
-	const quality = 'quality' in request && request.quality ? request.quality : DEFAULTS.quality;
-	return { path: typeof endpoint === 'string' ? endpoint : endpoint[quality], input };
+	const mapped = mapRequest(TABLE, request);
+	return { path: mapped.endpoint.path, input: mapped.input };
 }
 
-/** Which operation a model path is, or null for anything that is not Kling v2.6. */
-export function wavespeedOperationOf(model: string | undefined): GenerationOperation | null {
-	if (!model) return null;
-	for (const [operation, endpoint] of Object.entries(WAVESPEED_ENDPOINTS) as [GenerationOperation, string | Record<Quality, string>][]) {
-		const paths = typeof endpoint === 'string' ? [endpoint] : Object.values(endpoint);
-		if (paths.includes(model)) return operation;
-	}
-	return null;
-}
+/** Which model, operation and mode a model path is, or null for anything that is not a Kling model of the table. */
+export const wavespeedEndpointOf = (model: string | undefined): EndpointMatch | null => findEndpoint(WAVESPEED_MODELS, model);
 
 /** What the request asked for; WaveSpeed does not echo its input, so submit passes it on. */
 export interface WavespeedRequested {
@@ -222,27 +91,19 @@ export interface WavespeedRequested {
 	hasAudio: boolean | null;
 }
 
-function requestedOf(request: VideoRequest): WavespeedRequested {
-	switch (request.operation) {
-		case 'textToVideo':
-		case 'imageToVideo':
-			return { durationSeconds: request.duration, hasAudio: request.generateAudio };
-		case 'motionControl':
-			return { durationSeconds: null, hasAudio: request.keepOriginalSound };
-		default:
-			return { durationSeconds: null, hasAudio: null };
-	}
-}
-
-/** Reads duration and audio from an `input` echo when a WaveSpeed version sends one. */
-function requestedFromEcho(prediction: WavespeedPrediction, operation: GenerationOperation | null): WavespeedRequested {
+/** Reads duration and audio from the `input` echo WaveSpeed sends in webhooks and lists. */
+function requestedFromEcho(prediction: WavespeedPrediction, match: EndpointMatch | null): WavespeedRequested {
 	const input = prediction.input ?? {};
-	const duration = input[WAVESPEED_FIELDS.textToVideo.duration ?? 'duration'];
-	const audioField = operation === 'motionControl' ? WAVESPEED_FIELDS.motionControl.keepOriginalSound : WAVESPEED_FIELDS.textToVideo.generateAudio;
-	const audio = audioField ? input[audioField] : undefined;
+	const row = match ? rowOf(WAVESPEED_MODELS, match.model, match.operation) : undefined;
+	if (!row || !match) return { durationSeconds: null, hasAudio: null };
+	const durationField = row.fields.duration?.name;
+	const omitted: readonly string[] = row.endpoints[match.quality]?.omits ?? [];
+	const audioField = match.operation === 'motionControl' ? row.fields.keepOriginalSound : row.fields.generateAudio;
+	const audio = audioField ? input[audioField.name] : undefined;
 	return {
-		durationSeconds: operation === 'motionControl' || operation === 'createVoice' ? null : numberOrNull(duration),
-		hasAudio: typeof audio === 'boolean' ? audio : null,
+		durationSeconds: durationField ? numberOrNull(input[durationField]) : null,
+		// A mode that takes no `sound` makes no audio.
+		hasAudio: typeof audio === 'boolean' ? audio : omitted.includes('generateAudio') ? false : null,
 	};
 }
 
@@ -253,8 +114,9 @@ export function wavespeedJob(
 	knownOperation: GenerationOperation | null = null,
 	requested?: WavespeedRequested,
 ): Job {
-	const operation = wavespeedOperationOf(prediction.model) ?? knownOperation;
-	const { durationSeconds, hasAudio } = requested ?? requestedFromEcho(prediction, operation);
+	const match = wavespeedEndpointOf(prediction.model);
+	const operation = match?.operation ?? knownOperation;
+	const { durationSeconds, hasAudio } = requested ?? requestedFromEcho(prediction, match);
 	const nsfw = prediction.has_nsfw_contents?.some(Boolean) ?? false;
 	let status = WAVESPEED_STATES[prediction.status];
 	// A flagged output is a content-policy failure: the node must not hand it on as a success.
@@ -271,6 +133,7 @@ export function wavespeedJob(
 		jobId: prediction.id,
 		provider: PROVIDER,
 		operation,
+		model: match?.model ?? null,
 		status,
 		videoUrl: status === 'succeeded' && !isVoice ? firstUrl : null,
 		voiceId: status === 'succeeded' && isVoice ? (typeof first === 'object' && first ? first.voice_id : firstUrl) : null,
@@ -278,7 +141,9 @@ export function wavespeedJob(
 		durationSeconds,
 		hasAudio,
 		estimatedCostUsd:
-			status === 'failed' || status === 'canceled' ? null : estimateCostUsd(PROVIDER, operation, durationSeconds, hasAudio),
+			status === 'failed' || status === 'canceled'
+				? null
+				: estimateCostUsd(TABLE, { model: match?.model ?? null, operation, quality: match?.quality ?? null }, durationSeconds, hasAudio),
 		timings: {
 			createdAt: prediction.created_at ?? null,
 			startedAt: null,
@@ -309,9 +174,7 @@ function jobError(prediction: WavespeedPrediction, nsfw: boolean): Job['error'] 
 	}
 }
 
-export function classifyFailure(message: string): FailureKind {
-	return CONTENT_POLICY_PATTERN.test(message) ? 'contentPolicy' : 'provider';
-}
+
 
 /** A ProviderApiError saying what WaveSpeed said (HTTP error or envelope `code != 200`); never the key. */
 export function wavespeedApiError(response: HttpResponse, action: string, jobRef?: JobRef): ProviderApiError {
@@ -319,7 +182,7 @@ export function wavespeedApiError(response: HttpResponse, action: string, jobRef
 	const body = parsed.success ? parsed.data : undefined;
 	const said = body?.message || body?.error || body?.detail || response.text().slice(0, 500) || 'no details';
 	const status = body?.code && body.code !== WAVESPEED_OK_CODE ? body.code : response.status;
-	const kind: FailureKind = CONTENT_POLICY_PATTERN.test(said)
+	const kind: FailureKind = isContentPolicy(said)
 		? 'contentPolicy'
 		: status === 400 || status === 422
 			? 'invalidInput'
@@ -371,7 +234,7 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ProviderCl
 				signal: options.signal,
 			});
 			const data = envelopeData(response, `create a ${request.operation} prediction`, 'submit answer');
-			return readPrediction(data, response.json(), request.operation, requestedOf(request));
+			return readPrediction(data, response.json(), request.operation, expectedOutput(request));
 		},
 
 		async get(ref, signal) {
@@ -402,7 +265,7 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ProviderCl
 				const items = data.items ?? [];
 				items.forEach((item, index) => {
 					const head = wavespeedListItemHeadSchema.safeParse(item);
-					if (!head.success || !wavespeedOperationOf(head.data.model)) return;
+					if (!head.success || !wavespeedEndpointOf(head.data.model)) return;
 					const job = wavespeedJob(parseWavespeed(wavespeedPredictionSchema, item, `prediction list item ${index}`), item);
 					if (options.since && job.timings.createdAt && Date.parse(job.timings.createdAt) < options.since.getTime()) return;
 					if (!options.operations || (job.operation && options.operations.includes(job.operation))) jobs.push(job);
@@ -414,12 +277,25 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ProviderCl
 		},
 
 		async uploadMedia(file: UploadableFile, signal?: AbortSignal) {
-			const form = new FormData();
-			form.append('file', new Blob([file.data], { type: file.mimeType }), file.fileName);
-			// Not billed; a repeat only stores a second copy of the file.
-			const response = await http.send({ method: 'POST', url: `${base}/media/upload/binary`, headers: auth, body: form, kind: 'idempotentSubmit', signal });
-			const data = envelopeData(response, `upload ${file.fileName}`, 'upload answer');
-			return parseWavespeed(wavespeedUploadDataSchema, data, 'upload answer').download_url;
+			// WaveSpeed's SDKs moved from `media/upload/binary` to a ticket and a PUT (wavespeed-python c54e078).
+			const ticketAnswer = await http.send({
+				method: 'POST',
+				url: `${base}/media/uploads`,
+				headers: auth,
+				json: { filename: file.fileName, size: file.data.length, content_type: file.mimeType },
+				// Not billed; a repeat only opens a second upload slot.
+				kind: 'idempotentSubmit',
+				signal,
+			});
+			const data = envelopeData(ticketAnswer, `open an upload for ${file.fileName}`, 'upload ticket');
+			const ticket = parseWavespeed(wavespeedUploadTicketSchema, data, 'upload ticket');
+			if (ticket.upload.method.toUpperCase() !== 'PUT') {
+				throw new ProviderApiError({ provider: PROVIDER, message: `WaveSpeed asked to upload ${file.fileName} by ${ticket.upload.method}; only PUT is known`, responseBody: data });
+			}
+			// The upload URL is pre-signed: it gets exactly the ticket's headers and never the API key.
+			const put = await http.send({ method: 'PUT', url: ticket.upload.url, headers: ticket.upload.headers ?? {}, body: file.data, kind: 'idempotentSubmit', signal });
+			if (!isOk(put)) throw wavespeedApiError(put, `store ${file.fileName}`);
+			return ticket.download_url;
 		},
 
 		async fetchWebhookSecret(signal) {
@@ -448,8 +324,9 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ProviderCl
 
 export const wavespeedAdapter: ProviderAdapter = {
 	id: PROVIDER,
-	displayName: 'WaveSpeed',
+	displayName: TABLE.displayName,
 	capabilities: wavespeedCapabilities,
+	models: WAVESPEED_MODELS,
 	connect,
 };
 

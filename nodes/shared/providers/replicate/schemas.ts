@@ -4,8 +4,8 @@
  * `raw` untouched because the adapter keeps the answer as received.
  */
 import { z } from 'zod';
-import { parseProviderAnswer } from './parse';
-import type { JobRef } from '../job';
+import { parseProviderAnswer } from '../parse';
+import type { JobRef } from '../../job';
 
 export const REPLICATE_STATUSES = ['starting', 'processing', 'succeeded', 'failed', 'canceled', 'aborted'] as const;
 export type ReplicateStatus = (typeof REPLICATE_STATUSES)[number];

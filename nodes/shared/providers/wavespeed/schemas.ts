@@ -4,8 +4,8 @@
  * the bare prediction. Unknown keys pass through to `raw` untouched.
  */
 import { z } from 'zod';
-import { parseProviderAnswer } from './parse';
-import type { JobRef } from '../job';
+import { parseProviderAnswer } from '../parse';
+import type { JobRef } from '../../job';
 
 /** The documented states plus the terminal ones WaveSpeed's SDKs also check for. */
 export const WAVESPEED_STATUSES = ['created', 'processing', 'completed', 'failed', 'cancelled', 'canceled', 'timeout'] as const;
@@ -56,7 +56,18 @@ export const wavespeedListDataSchema = z.object({
 
 export const wavespeedListItemHeadSchema = z.object({ model: z.string().optional() });
 
-export const wavespeedUploadDataSchema = z.object({ download_url: z.string().min(1) });
+/**
+ * The ticket of `POST /media/uploads` (wavespeed-python c54e078 `Client.upload`, wavespeed-java
+ * 2c05d8c): where to PUT the bytes, with which headers, and the URL the file will have.
+ */
+export const wavespeedUploadTicketSchema = z.object({
+	download_url: z.string().min(1),
+	upload: z.object({
+		method: z.string(),
+		url: z.string().url(),
+		headers: z.record(z.string()).optional(),
+	}),
+});
 
 /** `{code:200, data:{secret}}`, or `{secret}` from some versions. */
 export const wavespeedSecretSchema = z.union([

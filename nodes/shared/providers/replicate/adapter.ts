@@ -3,15 +3,15 @@
  * video) and `kwaivgi/kling-v2.6-motion-control`. The only file that knows Replicate's URLs,
  * input names, states and error shapes; the tables right below hold all of them.
  */
-import { ProviderApiError, WebhookRejectedError } from '../errors';
-import { describeIssues } from './parse';
-import { addSeconds, idOf, isOk, isSet, numberOrNull } from './values';
-import type { HttpClient, HttpResponse } from '../http';
-import { FormData } from '../http';
-import type { FailureKind, GenerationOperation, Job, JobRef, JobStatus, VideoRequest } from '../job';
-import { estimateCostUsd } from '../pricing';
-import { parseJsonBody } from '../webhooks/common';
-import { STANDARD_WEBHOOKS, verifyHmacDelivery } from '../webhooks/hmac';
+import { ProviderApiError, WebhookRejectedError } from '../../errors';
+import { describeIssues } from '../parse';
+import { addSeconds, idOf, isOk, numberOrNull } from '../values';
+import type { HttpClient, HttpResponse } from '../../http';
+import { FormData } from '../../http';
+import type { FailureKind, GenerationOperation, Job, JobRef, JobStatus, VideoRequest } from '../../job';
+import { estimateCostUsd } from '../../pricing';
+import { parseJsonBody } from '../../webhooks/common';
+import { STANDARD_WEBHOOKS, verifyHmacDelivery } from '../../webhooks/hmac';
 import {
 	parseReplicate,
 	replicateAccountSchema,
@@ -23,73 +23,31 @@ import {
 	replicateWebhookSecretSchema,
 	type ReplicatePrediction,
 	type ReplicateStatus,
-} from './replicateSchemas';
+} from './schemas';
 import type {
 	Capabilities,
 	ListOptions,
 	ProviderAdapter,
 	ProviderClient,
 	ProviderCredentials,
-	RequestField,
 	SubmitOptions,
 	UploadableFile,
 	WebhookDelivery,
-} from './types';
+} from '../types';
+import { classifyFailure, isContentPolicy } from '../failures';
+import { mapRequest } from '../mapper';
+import type { ModelId } from '../models';
+import { findEndpoint, type ModelTable, type ProviderTable } from '../table';
+import { REPLICATE_MODELS } from './models';
 
 // ---------------------------------------------------------------------------------------------
-// Mapping tables: everything Replicate-specific that a wrong guess would need changed.
+// What is Replicate's and not a model's (the models and their inputs are in models.ts).
 // ---------------------------------------------------------------------------------------------
 
 export const REPLICATE_DEFAULT_BASE_URL = 'https://api.replicate.com/v1';
 
-/** Operation → model (create is `POST /models/{model}/predictions`). No Create Voice on Replicate. */
-export const REPLICATE_MODELS = {
-	textToVideo: 'kwaivgi/kling-v2.6',
-	imageToVideo: 'kwaivgi/kling-v2.6',
-	// UNCONFIRMED: the motion-control model name comes from the digest, not a first-party page.
-	motionControl: 'kwaivgi/kling-v2.6-motion-control',
-} as const satisfies Partial<Record<GenerationOperation, string>>;
-type ReplicateOperation = keyof typeof REPLICATE_MODELS;
-
-/**
- * Unified field → Replicate input name, per operation. Values pass through unchanged (duration
- * is an integer on Replicate, audio a boolean). A field missing here is not offered: the node
- * hides it and a request that still carries it is refused, never silently dropped.
- * `aspectRatio` is absent from image to video because Replicate ignores it with `start_image`.
- */
-export const REPLICATE_FIELDS = {
-	textToVideo: {
-		prompt: 'prompt',
-		negativePrompt: 'negative_prompt',
-		duration: 'duration',
-		aspectRatio: 'aspect_ratio',
-		generateAudio: 'generate_audio',
-	},
-	imageToVideo: {
-		prompt: 'prompt',
-		negativePrompt: 'negative_prompt',
-		duration: 'duration',
-		generateAudio: 'generate_audio',
-		startImage: 'start_image',
-	},
-	// UNCONFIRMED: every motion-control input name below (prompt, image, video, mode std|pro,
-	// keep_original_sound, character_orientation) is the digest's guess.
-	motionControl: {
-		prompt: 'prompt',
-		image: 'image',
-		video: 'video',
-		quality: 'mode',
-		keepOriginalSound: 'keep_original_sound',
-		characterOrientation: 'character_orientation',
-	},
-} as const satisfies Record<ReplicateOperation, Partial<Record<RequestField, string>>>;
-
-/** Fields the model has only one value of: a request may state that value, never another. */
-const REPLICATE_FIXED_VALUES: Partial<Record<ReplicateOperation, Partial<Record<RequestField, unknown>>>> = {
-	// `kwaivgi/kling-v2.6` is the Pro model; there is no standard tier on Replicate.
-	textToVideo: { quality: 'pro' },
-	imageToVideo: { quality: 'pro' },
-};
+/** The input that tells image to video from text to video on a model that does both. */
+const START_IMAGE_INPUT = REPLICATE_MODELS['kling-v2.6'].imageToVideo.fields.startImage.name;
 
 /** Replicate state → unified state. `aborted` = ended before it ran (e.g. its deadline passed). */
 export const REPLICATE_STATES: Record<ReplicateStatus, JobStatus> = {
@@ -104,8 +62,8 @@ export const REPLICATE_STATES: Record<ReplicateStatus, JobStatus> = {
 /** Predictions created through the API keep their output for one hour (`data_removed` after). */
 export const REPLICATE_OUTPUT_RETENTION_SECONDS = 3600;
 
-/** Replicate's own sensitive-content failure is E005 ("flagged as sensitive"); the rest is Kling's wording. */
-const CONTENT_POLICY_PATTERN = /\bE005\b|sensitive|nsfw|content[ _-]?polic|safety|moderation|inappropriate|violat/i;
+/** Replicate's own sensitive-content failure code ("flagged as sensitive"); the words are shared (failures.ts). */
+const CONTENT_POLICY_CODE = /\bE005\b/;
 
 /** `Prefer: wait=N` bounds (Replicate accepts 1..60). */
 const PREFER_WAIT_MAX_SECONDS = 60;
@@ -115,13 +73,6 @@ const PREFER_WAIT_MAX_SECONDS = 60;
 const PROVIDER = 'replicate' as const;
 
 export const replicateCapabilities: Capabilities = {
-	operations: {
-		textToVideo: Object.keys(REPLICATE_FIELDS.textToVideo) as RequestField[],
-		imageToVideo: Object.keys(REPLICATE_FIELDS.imageToVideo) as RequestField[],
-		motionControl: Object.keys(REPLICATE_FIELDS.motionControl) as RequestField[],
-	},
-	// Replicate documents no limit of its own; Kling's API caps prompts at 2500 characters.
-	promptMaxLength: 2500,
 	// Replicate can hold only the create call (`Prefer: wait`); GET of an existing prediction does
 	// not wait (replicate-javascript polls it every 500 ms), so there is nothing to long-poll.
 	longPoll: null,
@@ -145,55 +96,36 @@ export interface ReplicateClient extends ProviderClient {
 	submit(request: VideoRequest, options?: ReplicateSubmitOptions): Promise<Job>;
 }
 
-/** Builds the `input` object for an operation, refusing fields Replicate does not offer. */
+const TABLE: ProviderTable = { provider: PROVIDER, displayName: 'Replicate', models: REPLICATE_MODELS };
+
+/** The model and `input` of a request; refuses, before anything is sent, what the model does not take. */
 export function toReplicateInput(request: VideoRequest): { model: string; input: Record<string, unknown> } {
-	if (!(request.operation in REPLICATE_MODELS)) {
-		throw new ProviderApiError({
-			provider: PROVIDER,
-			kind: 'invalidInput',
-			message: `Replicate does not offer ${request.operation}; use fal.ai, WaveSpeed or the Kling API for it`,
-		});
-	}
-	const operation = request.operation as ReplicateOperation;
-	const fields: Partial<Record<string, string>> = REPLICATE_FIELDS[operation];
-	const fixed: Partial<Record<string, unknown>> = REPLICATE_FIXED_VALUES[operation] ?? {};
-	const input: Record<string, unknown> = {};
-	const refused: string[] = [];
-	for (const [field, value] of Object.entries(request)) {
-		if (field === 'operation' || !isSet(value)) continue;
-		const target = fields[field];
-		if (target) input[target] = value;
-		else if (!(field in fixed) || fixed[field] !== value) refused.push(field);
-	}
-	if (refused.length) {
-		throw new ProviderApiError({
-			provider: PROVIDER,
-			kind: 'invalidInput',
-			message: `Replicate's ${REPLICATE_MODELS[operation]} does not accept ${refused.join(', ')} for ${operation}`,
-		});
-	}
-	return { model: REPLICATE_MODELS[operation], input };
+	const mapped = mapRequest(TABLE, request);
+	return { model: mapped.endpoint.path, input: mapped.input };
 }
 
-/** Which operation a prediction is, from its model (and `start_image` for the shared model). */
-export function replicateOperationOf(prediction: ReplicatePrediction, fallback: GenerationOperation | null): GenerationOperation | null {
-	if (prediction.model === REPLICATE_MODELS.motionControl) return 'motionControl';
-	if (prediction.model === REPLICATE_MODELS.textToVideo) {
-		return prediction.input?.[REPLICATE_FIELDS.imageToVideo.startImage] ? 'imageToVideo' : 'textToVideo';
+/** Which model and operation a prediction is, from its model (and `start_image` where a model does both). */
+export function replicateOperationOf(
+	prediction: ReplicatePrediction,
+	fallback: GenerationOperation | null,
+): { model: ModelId | null; operation: GenerationOperation | null } {
+	const match = findEndpoint(REPLICATE_MODELS, prediction.model);
+	if (!match) return { model: null, operation: fallback };
+	if (match.operation === 'textToVideo' || match.operation === 'imageToVideo') {
+		return { model: match.model, operation: prediction.input?.[START_IMAGE_INPUT] ? 'imageToVideo' : 'textToVideo' };
 	}
-	return fallback;
+	return { model: match.model, operation: match.operation };
 }
 
 /** The unified job for a prediction; `raw` is the answer exactly as Replicate sent it. */
 export function replicateJob(prediction: ReplicatePrediction, raw: unknown, knownOperation: GenerationOperation | null = null): Job {
-	const operation = replicateOperationOf(prediction, knownOperation);
+	const { model, operation } = replicateOperationOf(prediction, knownOperation);
 	const status = REPLICATE_STATES[prediction.status];
 	const input = prediction.input ?? {};
-	const durationSeconds =
-		operation === 'motionControl' ? null : numberOrNull(input[REPLICATE_FIELDS.textToVideo.duration]);
-	const audioField =
-		operation === 'motionControl' ? REPLICATE_FIELDS.motionControl.keepOriginalSound : REPLICATE_FIELDS.textToVideo.generateAudio;
-	const audio = input[audioField];
+	const fields = model && operation ? (REPLICATE_MODELS[model] as ModelTable[ModelId])?.[operation]?.fields : undefined;
+	const durationSeconds = fields?.duration ? numberOrNull(input[fields.duration.name]) : null;
+	const audioField = operation === 'motionControl' ? fields?.keepOriginalSound : fields?.generateAudio;
+	const audio = audioField ? input[audioField.name] : undefined;
 	const hasAudio = typeof audio === 'boolean' ? audio : null;
 	const output = Array.isArray(prediction.output) ? prediction.output[0] : prediction.output;
 	const completedAt = prediction.completed_at ?? null;
@@ -207,6 +139,7 @@ export function replicateJob(prediction: ReplicatePrediction, raw: unknown, know
 		jobId: prediction.id,
 		provider: PROVIDER,
 		operation,
+		model,
 		status,
 		// After `data_removed` the URL still appears in old answers but no longer serves the file.
 		videoUrl: status === 'succeeded' && !prediction.data_removed ? (output ?? null) : null,
@@ -215,7 +148,7 @@ export function replicateJob(prediction: ReplicatePrediction, raw: unknown, know
 		durationSeconds,
 		hasAudio,
 		estimatedCostUsd:
-			status === 'failed' || status === 'canceled' ? null : estimateCostUsd(PROVIDER, operation, durationSeconds, hasAudio),
+			status === 'failed' || status === 'canceled' ? null : estimateCostUsd(TABLE, { model, operation, quality: null }, durationSeconds, hasAudio),
 		timings: {
 			createdAt: prediction.created_at ?? null,
 			startedAt: prediction.started_at ?? null,
@@ -231,7 +164,7 @@ export function replicateJob(prediction: ReplicatePrediction, raw: unknown, know
 function jobError(prediction: ReplicatePrediction): Job['error'] {
 	if (prediction.status === 'failed') {
 		const message = prediction.error || 'Replicate reports the prediction failed without a reason';
-		return { message, kind: classifyFailure(message) };
+		return { message, kind: classifyReplicateFailure(message) };
 	}
 	if (prediction.status === 'canceled') return { message: 'The prediction was canceled', kind: 'canceled' };
 	if (prediction.status === 'aborted') {
@@ -240,9 +173,7 @@ function jobError(prediction: ReplicatePrediction): Job['error'] {
 	return null;
 }
 
-export function classifyFailure(message: string): FailureKind {
-	return CONTENT_POLICY_PATTERN.test(message) ? 'contentPolicy' : 'provider';
-}
+export const classifyReplicateFailure = (message: string): FailureKind => classifyFailure(message, CONTENT_POLICY_CODE);
 
 /** Milliseconds Replicate asks to wait in its 429 body ("Expected available in N second(s)"). */
 export function replicateRetryDelayHint(response: HttpResponse): number | undefined {
@@ -264,7 +195,7 @@ export function replicateApiError(response: HttpResponse, action: string, jobRef
 	else if (body?.title) parts.push(body.title);
 	if (!parts.length) parts.push(response.text().slice(0, 500) || 'no details');
 	const said = parts.join('; ');
-	const kind: FailureKind = CONTENT_POLICY_PATTERN.test(said)
+	const kind: FailureKind = isContentPolicy(said, CONTENT_POLICY_CODE)
 		? 'contentPolicy'
 		: response.status === 400 || response.status === 422
 			? 'invalidInput'
@@ -416,16 +347,16 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ReplicateC
 
 export const replicateAdapter: ProviderAdapter = {
 	id: PROVIDER,
-	displayName: 'Replicate',
+	displayName: TABLE.displayName,
 	capabilities: replicateCapabilities,
+	models: REPLICATE_MODELS,
 	connect,
 };
 
 /** The same, typed with Replicate's extra submit option. */
 export const connectReplicate = connect;
 
-const KLING_MODELS: ReadonlySet<string> = new Set(Object.values(REPLICATE_MODELS));
-const isKlingModel = (model: string | undefined) => model !== undefined && KLING_MODELS.has(model);
+const isKlingModel = (model: string | undefined) => findEndpoint(REPLICATE_MODELS, model) !== null;
 
 /** `next` carries the real host; keep its cursor but send it to the configured base (proxy, emulator). */
 function rebase(next: string, base: string): string {

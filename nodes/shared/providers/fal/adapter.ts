@@ -3,23 +3,22 @@
  * status SSE stream as long-poll, ED25519-signed webhooks, fal CDN uploads and the platform
  * request list. Only this file knows fal's URLs, field names, states and error shapes.
  */
-import { describeIssues } from './parse';
-import { bodyOf, isOk } from './values';
-import type { HttpClient, HttpResponse } from '../http';
-import { ProviderApiError, WebhookRejectedError } from '../errors';
+import { describeIssues } from '../parse';
+import { bodyOf, isOk } from '../values';
+import type { HttpClient, HttpResponse } from '../../http';
+import { ProviderApiError, WebhookRejectedError } from '../../errors';
 import {
 	DEFAULTS,
-	GENERATION_OPERATIONS,
 	type GenerationOperation,
 	type Job,
 	type JobError,
 	type JobRef,
 	type JobStatus,
 	type VideoRequest,
-} from '../job';
-import { estimateCostUsd } from '../pricing';
-import { parseJsonBody } from '../webhooks/common';
-import { jwksCacheFor, verifyFalDelivery } from '../webhooks/ed25519';
+} from '../../job';
+import { estimateCostUsd } from '../../pricing';
+import { parseJsonBody } from '../../webhooks/common';
+import { jwksCacheFor, verifyFalDelivery } from '../../webhooks/ed25519';
 import {
 	falErrorBodySchema,
 	falListSchema,
@@ -27,6 +26,7 @@ import {
 	falStatusSchema,
 	falSubmitSchema,
 	falUploadInitiateSchema,
+	falUploadPartSchema,
 	falWebhookSchema,
 	parseFalAnswer,
 	type FalErrorDetail,
@@ -34,18 +34,22 @@ import {
 	type FalQueueState,
 	type FalResult,
 	type FalStatusAnswer,
-} from './falSchemas';
+} from './schemas';
 import type {
 	Capabilities,
 	ListOptions,
 	ProviderAdapter,
 	ProviderClient,
 	ProviderCredentials,
-	RequestField,
 	SubmitOptions,
 	UploadableFile,
 	WebhookDelivery,
-} from './types';
+} from '../types';
+import { isContentPolicy } from '../failures';
+import { expectedOutput, mapRequest } from '../mapper';
+import { requestProblems } from '../validation';
+import { endpointPathsOf, findEndpoint, operationsOf, rowOf, type EndpointMatch, type ProviderTable } from '../table';
+import { FAL_MODELS } from './models';
 
 // ---------------------------------------------------------------------------------------------
 // Mapping tables: the one place to change when fal changes (or a guess below proves wrong).
@@ -62,34 +66,7 @@ export const FAL_HOSTS = {
 /** Status, result and cancel use only the first two path segments of an endpoint id. */
 export const FAL_APP_ID = 'fal-ai/kling-video';
 
-/** Operation (and tier) → endpoint id. */
-export const FAL_ENDPOINTS = {
-	textToVideo: 'fal-ai/kling-video/v2.6/pro/text-to-video',
-	imageToVideo: 'fal-ai/kling-video/v2.6/pro/image-to-video',
-	motionControl: {
-		pro: 'fal-ai/kling-video/v2.6/pro/motion-control',
-		std: 'fal-ai/kling-video/v2.6/standard/motion-control',
-	},
-	createVoice: 'fal-ai/kling-video/create-voice',
-} as const;
-
-/** Unified field → fal input field. */
-export const FAL_FIELDS = {
-	prompt: 'prompt',
-	negativePrompt: 'negative_prompt',
-	duration: 'duration',
-	aspectRatio: 'aspect_ratio',
-	cfgScale: 'cfg_scale',
-	generateAudio: 'generate_audio',
-	startImage: 'start_image_url',
-	endImage: 'end_image_url',
-	voiceIds: 'voice_ids',
-	image: 'image_url',
-	video: 'video_url',
-	characterOrientation: 'character_orientation',
-	keepOriginalSound: 'keep_original_sound',
-	voiceUrl: 'voice_url',
-} as const satisfies Partial<Record<RequestField, string>>;
+const TABLE: ProviderTable = { provider: 'fal', displayName: 'fal.ai', models: FAL_MODELS };
 
 /** fal queue state → unified state. COMPLETED is only `succeeded` once the result GET answers 200. */
 export const FAL_STATES: Record<FalQueueState, JobStatus> = {
@@ -101,132 +78,49 @@ export const FAL_STATES: Record<FalQueueState, JobStatus> = {
 /** Requests per page of the platform list (its maximum). */
 export const FAL_LIST_PAGE_SIZE = 100;
 
-/** fal error `type` values and words that mean a content-policy refusal. */
+/** fal error `type` values that mean a content-policy refusal (the words are shared: failures.ts). */
 const CONTENT_POLICY_TYPES = new Set(['content_policy_violation']);
-const CONTENT_POLICY_WORDS = /content[ _-]?polic|nsfw|safety|moderation|inappropriate/i;
 // UNCONFIRMED: how a result GET of a cancelled request answers; a body mentioning "cancel" is read as canceled.
 const CANCELED_WORDS = /cancel/i;
+
+/** fal-js's storage client: files above 90 MiB go up in 10 MiB parts. */
+export const FAL_MULTIPART_THRESHOLD_BYTES = 90 * 1024 * 1024;
+const FAL_PART_BYTES = 10 * 1024 * 1024;
 
 /** CDN outputs are kept at least 7 days (`X-Fal-Object-Lifecycle-Preference` can change it). */
 const OUTPUT_RETENTION_SECONDS = 7 * 24 * 60 * 60;
 
-/** Endpoint id → operation, for lists and webhooks that only name the endpoint. */
-export function falOperationOfEndpoint(endpointId: string | null | undefined): GenerationOperation | null {
-	switch (endpointId) {
-		case FAL_ENDPOINTS.textToVideo:
-			return 'textToVideo';
-		case FAL_ENDPOINTS.imageToVideo:
-			return 'imageToVideo';
-		case FAL_ENDPOINTS.motionControl.pro:
-		case FAL_ENDPOINTS.motionControl.std:
-			return 'motionControl';
-		case FAL_ENDPOINTS.createVoice:
-			return 'createVoice';
-		default:
-			return null;
-	}
-}
+/** Endpoint id → model, operation and mode, for lists and webhooks that only name the endpoint. */
+export const falEndpointMatch = (endpointId: string | null | undefined): EndpointMatch | null => findEndpoint(FAL_MODELS, endpointId);
 
-export function falEndpointOf(request: VideoRequest): string {
-	if (request.operation === 'motionControl') return FAL_ENDPOINTS.motionControl[request.quality];
-	return FAL_ENDPOINTS[request.operation];
-}
-
-function endpointsOf(operation: GenerationOperation): string[] {
-	if (operation === 'motionControl') return [FAL_ENDPOINTS.motionControl.pro, FAL_ENDPOINTS.motionControl.std];
-	return [FAL_ENDPOINTS[operation]];
-}
+export const falOperationOfEndpoint = (endpointId: string | null | undefined): GenerationOperation | null =>
+	falEndpointMatch(endpointId)?.operation ?? null;
 
 // ---------------------------------------------------------------------------------------------
 // Capabilities
 // ---------------------------------------------------------------------------------------------
 
 export const falCapabilities: Capabilities = {
-	operations: {
-		textToVideo: ['prompt', 'negativePrompt', 'duration', 'aspectRatio', 'cfgScale', 'generateAudio'],
-		// No aspect_ratio (the start image decides) and no cfg_scale on fal's image-to-video.
-		imageToVideo: ['prompt', 'negativePrompt', 'duration', 'generateAudio', 'startImage', 'endImage', 'voiceIds'],
-		// `quality` picks the pro or the standard endpoint.
-		motionControl: ['prompt', 'image', 'video', 'characterOrientation', 'keepOriginalSound', 'quality'],
-		createVoice: ['voiceUrl'],
-	},
-	// UNCONFIRMED: fal publishes no prompt limit; Kling's own 2500 characters is what reaches the model.
-	promptMaxLength: 2500,
 	defaultNegativePrompt: DEFAULTS.negativePrompt,
 	longPoll: 'statusStream',
 	webhookScheme: 'ed25519Jwks',
 	outputRetentionSeconds: OUTPUT_RETENTION_SECONDS,
 	idempotentSubmit: false,
 	cancel: true,
-	crossFieldRules: [
-		{
-			// UNCONFIRMED: fal documents no such rule; it forwards voice_ids to Kling, whose API needs sound on for voices.
-			check: (request) =>
-				request.operation === 'imageToVideo' && (request.voiceIds?.length ?? 0) > 0 && !request.generateAudio
-					? `Voice IDs are ${request.voiceIds?.join(', ')} with Generate Audio off: voices are spoken in the audio; allowed are Generate Audio on, or no Voice IDs`
-					: null,
-		},
-	],
 };
 
 // ---------------------------------------------------------------------------------------------
 // Pure mappings (exported for unit tests)
 // ---------------------------------------------------------------------------------------------
 
-/** The fal input of a unified request. Optional fields left unset keep fal's own defaults. */
-export function toFalInput(request: VideoRequest): Record<string, unknown> {
-	const input: Record<string, unknown> = {};
-	const put = (field: keyof typeof FAL_FIELDS, value: unknown) => {
-		if (value !== undefined) input[FAL_FIELDS[field]] = value;
-	};
-	switch (request.operation) {
-		case 'textToVideo':
-			put('prompt', request.prompt);
-			put('negativePrompt', request.negativePrompt);
-			put('duration', String(request.duration));
-			put('aspectRatio', request.aspectRatio);
-			put('cfgScale', request.cfgScale);
-			put('generateAudio', request.generateAudio);
-			break;
-		case 'imageToVideo':
-			put('prompt', request.prompt);
-			put('negativePrompt', request.negativePrompt);
-			put('duration', String(request.duration));
-			put('generateAudio', request.generateAudio);
-			put('startImage', request.startImage);
-			put('endImage', request.endImage);
-			put('voiceIds', request.voiceIds?.length ? request.voiceIds : undefined);
-			break;
-		case 'motionControl':
-			put('prompt', request.prompt);
-			put('image', request.image);
-			put('video', request.video);
-			put('characterOrientation', request.characterOrientation);
-			put('keepOriginalSound', request.keepOriginalSound);
-			break;
-		case 'createVoice':
-			put('voiceUrl', request.voiceUrl);
-			break;
-	}
-	return input;
-}
+/** The input of a request; refuses, before anything is sent, what the endpoint does not take. */
+export const toFalInput = (request: VideoRequest): Record<string, unknown> => mapRequest(TABLE, request).input;
 
-/** Problems that must stop a request before it is billed: fields fal lacks, prompt length, cross-field rules. */
-export function falRequestProblems(request: VideoRequest, capabilities: Capabilities = falCapabilities): string[] {
-	const allowed: readonly string[] | undefined = capabilities.operations[request.operation];
-	if (!allowed) return [`fal does not offer ${request.operation}`];
-	const problems = Object.entries(request)
-		.filter(([field, value]) => field !== 'operation' && value !== undefined && !allowed.includes(field))
-		.map(([field]) => `${field} is not supported by fal for ${request.operation}`);
-	if ('prompt' in request && request.prompt && request.prompt.length > capabilities.promptMaxLength) {
-		problems.push(`prompt has ${request.prompt.length} characters; fal accepts at most ${capabilities.promptMaxLength}`);
-	}
-	for (const rule of capabilities.crossFieldRules ?? []) {
-		const problem = rule.check(request);
-		if (problem) problems.push(problem);
-	}
-	return problems;
-}
+/** The endpoint id a request is submitted to. */
+export const falEndpointOf = (request: VideoRequest): string => mapRequest(TABLE, request).endpoint.path;
+
+/** What must stop a request before it is billed, in the panel's words; empty when it may be sent. */
+export const falRequestProblems = (request: VideoRequest): string[] => requestProblems(TABLE, request).map((problem) => problem.message);
 
 /** `loc: msg` for each 422 detail, fal's own words. */
 export function describeFalDetail(detail: string | readonly FalErrorDetail[] | undefined): string | undefined {
@@ -258,7 +152,7 @@ export function readFalError(body: unknown, text: string, httpStatus: number | n
 	const contentPolicy =
 		types.some((type) => CONTENT_POLICY_TYPES.has(type)) ||
 		CONTENT_POLICY_TYPES.has(data?.error_type ?? '') ||
-		CONTENT_POLICY_WORDS.test(message);
+		isContentPolicy(message);
 	// Without a status (webhooks), a located detail list is still a validation answer.
 	const validation = httpStatus === 422 || httpStatus === 400 || (httpStatus === null && types.length > 0);
 	const kind: JobError['kind'] = contentPolicy ? 'contentPolicy' : validation ? 'invalidInput' : 'provider';
@@ -346,33 +240,20 @@ export async function* sseEvents(source: AsyncIterable<Buffer | string>): AsyncG
 // Job construction
 // ---------------------------------------------------------------------------------------------
 
-/** What a request tells about its output before fal says anything. */
-function expectedOutput(request: VideoRequest | undefined): { durationSeconds: number | null; hasAudio: boolean | null } {
-	switch (request?.operation) {
-		case 'textToVideo':
-		case 'imageToVideo':
-			return { durationSeconds: request.duration, hasAudio: request.generateAudio };
-		case 'motionControl':
-			return { durationSeconds: null, hasAudio: request.keepOriginalSound };
-		default:
-			return { durationSeconds: null, hasAudio: null };
-	}
-}
-
 /** What a fal input (list `json_input`) tells about its output. */
 function expectedFromInput(
-	operation: GenerationOperation | null,
+	match: EndpointMatch | null,
 	input: Record<string, unknown> | null | undefined,
 ): { durationSeconds: number | null; hasAudio: boolean | null } {
-	if (!input || (operation !== 'textToVideo' && operation !== 'imageToVideo' && operation !== 'motionControl')) {
-		return { durationSeconds: null, hasAudio: null };
-	}
-	if (operation === 'motionControl') {
-		const keep = input[FAL_FIELDS.keepOriginalSound];
+	const row = match ? rowOf(FAL_MODELS, match.model, match.operation) : undefined;
+	if (!input || !row || match?.operation === 'createVoice') return { durationSeconds: null, hasAudio: null };
+	if (match?.operation === 'motionControl') {
+		const keep = row.fields.keepOriginalSound ? input[row.fields.keepOriginalSound.name] : undefined;
 		return { durationSeconds: null, hasAudio: typeof keep === 'boolean' ? keep : DEFAULTS.keepOriginalSound };
 	}
-	const duration = Number(input[FAL_FIELDS.duration] ?? DEFAULTS.duration);
-	const audio = input[FAL_FIELDS.generateAudio];
+	// fal's defaults for an input left out: 5 s, audio on.
+	const duration = Number((row.fields.duration && input[row.fields.duration.name]) ?? DEFAULTS.duration);
+	const audio = row.fields.generateAudio ? input[row.fields.generateAudio.name] : undefined;
 	return {
 		durationSeconds: Number.isFinite(duration) ? duration : null,
 		hasAudio: typeof audio === 'boolean' ? audio : DEFAULTS.generateAudio,
@@ -406,13 +287,19 @@ export function falJob(parts: JobParts): Job {
 		jobId: ref.jobId,
 		provider: 'fal',
 		operation: ref.operation,
+		model: ref.model ?? null,
 		status,
 		videoUrl,
 		voiceId,
 		expiresAt,
 		durationSeconds: expected.durationSeconds,
 		hasAudio: expected.hasAudio,
-		estimatedCostUsd: estimateCostUsd('fal', ref.operation, expected.durationSeconds, expected.hasAudio),
+		estimatedCostUsd: estimateCostUsd(
+			TABLE,
+			{ model: ref.model ?? null, operation: ref.operation, quality: ref.quality ?? null },
+			expected.durationSeconds,
+			expected.hasAudio,
+		),
 		timings: {
 			createdAt: parts.createdAt ?? null,
 			startedAt: parts.startedAt ?? null,
@@ -439,7 +326,7 @@ export function falEnding(
 		return { status: 'canceled', error: { message: failure.message, kind: 'canceled', code } };
 	}
 	const contentPolicy =
-		failure.kind === 'contentPolicy' || CONTENT_POLICY_TYPES.has(reported.errorType ?? '') || CONTENT_POLICY_WORDS.test(words);
+		failure.kind === 'contentPolicy' || CONTENT_POLICY_TYPES.has(reported.errorType ?? '') || isContentPolicy(words);
 	return { status: 'failed', error: { message: failure.message, kind: contentPolicy ? 'contentPolicy' : failure.kind, code } };
 }
 
@@ -476,17 +363,14 @@ class FalClient implements ProviderClient {
 	}
 
 	async submit(request: VideoRequest, options: SubmitOptions = {}): Promise<Job> {
-		const problems = falRequestProblems(request);
-		if (problems.length > 0) {
-			throw new ProviderApiError({ provider: 'fal', message: problems.join('; '), kind: 'invalidInput' });
-		}
-		const endpoint = falEndpointOf(request);
+		const { endpoint: { path: endpoint }, input } = mapRequest(TABLE, request);
+		const match = falEndpointMatch(endpoint);
 		const query = options.webhookUrl ? `?fal_webhook=${encodeURIComponent(options.webhookUrl)}` : '';
 		const response = await this.http.send({
 			method: 'POST',
 			url: `${this.urls.queue}/${endpoint}${query}`,
 			headers: this.auth,
-			json: toFalInput(request),
+			json: input,
 			// Billed: never repeated once it may have arrived (fal has no idempotency key).
 			kind: 'submit',
 			signal: options.signal,
@@ -499,6 +383,8 @@ class FalClient implements ProviderClient {
 			provider: 'fal',
 			jobId: answer.request_id,
 			operation: request.operation,
+			model: match?.model ?? null,
+			quality: match?.quality ?? null,
 			urls: { status: answer.status_url, result: answer.response_url, cancel: answer.cancel_url },
 		};
 		return falJob({ ref, status: 'queued', raw, expected: expectedOutput(request) });
@@ -544,10 +430,10 @@ class FalClient implements ProviderClient {
 	}
 
 	async list(options: ListOptions = {}): Promise<Job[]> {
-		const operations = options.operations ?? GENERATION_OPERATIONS.filter((operation) => falCapabilities.operations[operation]);
+		const operations = options.operations ?? operationsOf(FAL_MODELS);
 		const maxPages = options.maxPages ?? 5;
 		const jobs: Job[] = [];
-		for (const endpoint of operations.flatMap(endpointsOf)) {
+		for (const endpoint of operations.flatMap((operation) => endpointPathsOf(FAL_MODELS, operation))) {
 			let cursor: string | undefined;
 			for (let page = 0; page < maxPages; page++) {
 				const query = new URLSearchParams({ endpoint_id: endpoint, limit: String(FAL_LIST_PAGE_SIZE), expand: 'payloads' });
@@ -576,9 +462,11 @@ class FalClient implements ProviderClient {
 	}
 
 	async uploadMedia(file: UploadableFile, signal?: AbortSignal): Promise<string> {
+		// Above 90 MiB fal's client uploads in parts (fal-js storage.ts `multipartUpload`).
+		const multipart = file.data.length > FAL_MULTIPART_THRESHOLD_BYTES;
 		const initiate = await this.http.send({
 			method: 'POST',
-			url: `${this.urls.rest}/storage/upload/initiate?storage_type=fal-cdn-v3`,
+			url: `${this.urls.rest}/storage/upload/${multipart ? 'initiate-multipart' : 'initiate'}?storage_type=fal-cdn-v3`,
 			headers: this.auth,
 			json: { content_type: file.mimeType, file_name: file.fileName },
 			// An unused upload slot costs nothing, so a lost answer may be asked again.
@@ -588,17 +476,41 @@ class FalClient implements ProviderClient {
 		});
 		if (!isOk(initiate)) throw falHttpError(initiate, 'upload initiation');
 		const target = parseFalAnswer(falUploadInitiateSchema, bodyOf(initiate), 'upload initiation answer');
-		// The upload URL is pre-signed: it gets the bytes and no API key.
-		const put = await this.http.send({
-			method: 'PUT',
-			url: target.upload_url,
-			headers: { 'content-type': file.mimeType },
-			body: file.data,
-			kind: 'read',
-			signal,
-		});
-		if (!isOk(put)) throw falHttpError(put, 'upload');
+		if (multipart) await this.uploadParts(target.upload_url, file, signal);
+		else {
+			// The upload URL is pre-signed: it gets the bytes and no API key.
+			const put = await this.http.send({
+				method: 'PUT',
+				url: target.upload_url,
+				headers: { 'content-type': file.mimeType },
+				body: file.data,
+				kind: 'read',
+				signal,
+			});
+			if (!isOk(put)) throw falHttpError(put, 'upload');
+		}
 		return target.file_url;
+	}
+
+	/** fal-js's multipart upload: 10 MiB parts PUT to `{upload_url}/{n}`, then `{upload_url}/complete` with their etags. */
+	private async uploadParts(uploadUrl: string, file: UploadableFile, signal?: AbortSignal): Promise<void> {
+		const url = new URL(uploadUrl);
+		const partUrl = (part: number | 'complete') => `${url.origin}${url.pathname}/${part}${url.search}`;
+		const parts: { partNumber: number; etag: string }[] = [];
+		for (let offset = 0, partNumber = 1; offset < file.data.length; offset += FAL_PART_BYTES, partNumber++) {
+			const put = await this.http.send({
+				method: 'PUT',
+				url: partUrl(partNumber),
+				body: file.data.subarray(offset, offset + FAL_PART_BYTES),
+				// A part sent again replaces itself.
+				kind: 'read',
+				signal,
+			});
+			if (!isOk(put)) throw falHttpError(put, `upload of part ${partNumber}`);
+			parts.push(parseFalAnswer(falUploadPartSchema, bodyOf(put), `upload part ${partNumber} answer`));
+		}
+		const complete = await this.http.send({ method: 'POST', url: partUrl('complete'), json: { parts }, kind: 'read', signal });
+		if (!isOk(complete)) throw falHttpError(complete, 'upload completion');
 	}
 
 	async verifyWebhook(delivery: WebhookDelivery): Promise<Job> {
@@ -709,8 +621,8 @@ class FalClient implements ProviderClient {
 	}
 
 	private jobFromListItem(endpoint: string, item: FalListItem): Job {
-		const operation = falOperationOfEndpoint(item.endpoint_id ?? endpoint);
-		const ref: JobRef = { provider: 'fal', jobId: item.request_id, operation };
+		const match = falEndpointMatch(item.endpoint_id ?? endpoint);
+		const ref: JobRef = { provider: 'fal', jobId: item.request_id, operation: match?.operation ?? null, model: match?.model ?? null, quality: match?.quality ?? null };
 		const output = item.status_code === 200 ? falResultSchema.safeParse(item.json_output) : undefined;
 		let status: JobStatus;
 		let error: JobError | null = null;
@@ -723,7 +635,7 @@ class FalClient implements ProviderClient {
 			raw: item,
 			result: output?.success ? output.data : undefined,
 			error,
-			expected: expectedFromInput(operation, item.json_input),
+			expected: expectedFromInput(match, item.json_input),
 			createdAt: item.sent_at ?? null,
 			startedAt: item.started_at ?? null,
 			completedAt: item.ended_at ?? null,
@@ -734,7 +646,8 @@ class FalClient implements ProviderClient {
 
 export const falAdapter: ProviderAdapter = {
 	id: 'fal',
-	displayName: 'fal.ai',
+	displayName: TABLE.displayName,
 	capabilities: falCapabilities,
+	models: FAL_MODELS,
 	connect: (credentials, http) => new FalClient(credentials, http),
 };

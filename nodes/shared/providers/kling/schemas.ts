@@ -4,8 +4,8 @@
  * task objects with `task_status` / `task_result.videos[]`); unknown extra keys are kept.
  */
 import { z } from 'zod';
-import { parseProviderAnswer } from './parse';
-import type { JobRef } from '../job';
+import { parseProviderAnswer } from '../parse';
+import type { JobRef } from '../../job';
 
 export const KLING_TASK_STATES = ['submitted', 'processing', 'succeed', 'failed'] as const;
 export type KlingTaskState = (typeof KLING_TASK_STATES)[number];
@@ -35,7 +35,14 @@ export const klingTaskSchema = z
 		task_status: z.enum(KLING_TASK_STATES),
 		task_status_msg: z.string().nullish(),
 		task_info: z.object({ external_task_id: z.string().nullish() }).passthrough().nullish(),
-		task_result: z.object({ videos: z.array(klingVideoSchema).nullish() }).passthrough().nullish(),
+		task_result: z
+			.object({
+				videos: z.array(klingVideoSchema).nullish(),
+				// Custom voices: voice ids are numeric strings; one of Kling's examples shows a number.
+				voices: z.array(z.object({ voice_id: z.union([z.string().min(1), z.number()]), voice_name: z.string().nullish() }).passthrough()).nullish(),
+			})
+			.passthrough()
+			.nullish(),
 		final_unit_deduction: z.union([z.string(), z.number()]).nullish(),
 		/** Unix milliseconds. */
 		created_at: z.number().nullish(),

@@ -4,8 +4,8 @@
  * platform API reference; unknown extra keys are kept (`passthrough`) so `raw` stays complete.
  */
 import { z } from 'zod';
-import { parseProviderAnswer } from './parse';
-import type { JobRef } from '../job';
+import { parseProviderAnswer } from '../parse';
+import type { JobRef } from '../../job';
 
 /** The three queue states fal reports; a failure is a COMPLETED whose result GET is not 200. */
 export const FAL_QUEUE_STATES = ['IN_QUEUE', 'IN_PROGRESS', 'COMPLETED'] as const;
@@ -99,6 +99,9 @@ export type FalWebhookBody = z.infer<typeof falWebhookSchema>;
 
 /** `POST https://rest.fal.ai/storage/upload/initiate?storage_type=fal-cdn-v3`. */
 export const falUploadInitiateSchema = z.object({ upload_url: url, file_url: url }).passthrough();
+
+/** A part of a multipart upload, as fal-js's `partUploadRetries` reads it (`MultipartObject`). */
+export const falUploadPartSchema = z.object({ partNumber: z.number().int().positive(), etag: z.string().min(1) }).passthrough();
 
 /** One request of `GET https://api.fal.ai/v1/models/requests/by-endpoint`. */
 export const falListItemSchema = z

@@ -1,0 +1,12 @@
+/** Replicate's registry entry: the adapter and what the package's credential for it looks like. */
+import type { ProviderEntry } from '../registryEntry';
+import { replicateAdapter } from './adapter';
+
+export const replicateProvider = {
+	...replicateAdapter,
+	credentialType: 'klingVideoReplicateApi',
+	credentialLabel: 'Replicate',
+	secretFields: [{ name: 'apiToken', label: 'API Token' }],
+	/** The credential's Base URL replaces `https://api.replicate.com/v1`. */
+	emulatorBaseUrl: (origin) => `${origin}/replicate/v1`,
+} as const satisfies ProviderEntry;

@@ -1,0 +1,81 @@
+/**
+ * The one validation pass every provider's request goes through before anything is uploaded or
+ * billed: the model offers the operation, every field set is one the row maps, the mode and the
+ * duration exist, the prompt fits, required fields are there, and the row's rules hold.
+ */
+import type { VideoRequest } from '../job';
+import { FIELD_LABELS, listWords, OPERATION_LABELS, QUALITY_LABELS, quote } from '../labels';
+import { DEFAULT_MODEL, MODEL_LABELS } from './models';
+import { offeredFields, qualityOf, rowOf, tiersOf, type ProviderTable } from './table';
+import type { RequestField } from './types';
+import { isSet } from './values';
+
+export interface Problem {
+	/** The unified field at fault, or `operation` / `model` / `request` for the request as a whole. */
+	field: RequestField | 'operation' | 'model' | 'request';
+	message: string;
+}
+
+/** Every problem of a request for a provider, in the panel's words; empty when it may be sent. */
+export function requestProblems(table: ProviderTable, request: VideoRequest): Problem[] {
+	const model = request.model ?? DEFAULT_MODEL;
+	const row = rowOf(table.models, model, request.operation);
+	const where = `${table.displayName}'s ${MODEL_LABELS[model]}`;
+	if (!row) {
+		const models = (Object.keys(table.models) as (keyof typeof table.models)[]).filter((id) => table.models[id]?.[request.operation]);
+		return [
+			{
+				field: models.length ? 'model' : 'operation',
+				message: models.length
+					? `Model is ${MODEL_LABELS[model]}: ${table.displayName} offers ${OPERATION_LABELS[request.operation]} with ${listWords(models.map((id) => MODEL_LABELS[id]))}`
+					: `Operation is ${OPERATION_LABELS[request.operation]}: ${table.displayName} does not offer it`,
+			},
+		];
+	}
+	const problems: Problem[] = [];
+	const asked = 'quality' in request ? request.quality : undefined;
+	const offered = offeredFields(row, asked && row.endpoints[asked] ? asked : qualityOf(request, row));
+	for (const [field, value] of Object.entries(request)) {
+		if (field === 'operation' || field === 'model' || !isSet(value)) continue;
+		if (!offered.includes(field as RequestField)) {
+			const tiers = tiersOf(row);
+			// A mode the model has only one of may be stated as that mode.
+			if (field === 'quality' && tiers.length === 1 && value === tiers[0]) continue;
+			const label = FIELD_LABELS[field as RequestField] ?? field;
+			const shown = field === 'quality' ? QUALITY_LABELS[value as 'pro' | 'std'] ?? quote(value) : quote(value);
+			problems.push({
+				field: field as RequestField,
+				message:
+					field === 'quality'
+						? `${label} is ${shown}: ${where} offers ${OPERATION_LABELS[request.operation]} only in mode ${QUALITY_LABELS[tiers[0]]}`
+						: `${label} is ${shown}: ${where} takes no ${label} for ${OPERATION_LABELS[request.operation]}`,
+			});
+		}
+	}
+	if ('quality' in request && request.quality && offered.includes('quality') && !row.endpoints[request.quality]) {
+		problems.push({ field: 'quality', message: `Mode is ${QUALITY_LABELS[request.quality]}: ${where} offers ${listWords(tiersOf(row).map((tier) => QUALITY_LABELS[tier]))}` });
+	}
+	if ('duration' in request && row.durations && !row.durations.values.includes(request.duration)) {
+		problems.push({
+			field: 'duration',
+			message: `Duration is ${request.duration} s: ${where} takes ${listWords(row.durations.values.map((seconds) => `${seconds}`))} seconds`,
+		});
+	}
+	const prompt = 'prompt' in request ? request.prompt : undefined;
+	if (prompt && row.promptMaxLength && prompt.length > row.promptMaxLength.value) {
+		problems.push({
+			field: 'prompt',
+			message: `Prompt has ${prompt.length} characters: ${where} takes at most ${row.promptMaxLength.value}`,
+		});
+	}
+	for (const field of row.required ?? []) {
+		if (!isSet((request as Record<string, unknown>)[field])) {
+			problems.push({ field, message: `${FIELD_LABELS[field]} is empty: ${where} requires it for ${OPERATION_LABELS[request.operation]}` });
+		}
+	}
+	for (const rule of row.rules ?? []) {
+		const message = rule.check(request);
+		if (message) problems.push({ field: 'request', message });
+	}
+	return problems;
+}
