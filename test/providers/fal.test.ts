@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { MalformedResponseError, ProviderApiError, WebhookRejectedError } from '../../nodes/shared/errors';
 import { HttpClient } from '../../nodes/shared/http';
 import { isTerminal, type Job, type JobRef, type VideoRequest } from '../../nodes/shared/job';
-import { falAdapter } from '../../nodes/shared/providers/fal';
+import { falAdapter } from '../../nodes/shared/providers/fal/adapter';
 import type { ProviderClient, WebhookDelivery } from '../../nodes/shared/providers/types';
 import { EMULATOR_CREDENTIALS, startEmulator, type Emulator } from '../emulator';
 

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { MalformedResponseError, ProviderApiError, WebhookRejectedError } from '../../nodes/shared/errors';
 import { HttpClient } from '../../nodes/shared/http';
 import { isTerminal, type Job, type JobRef, type VideoRequest } from '../../nodes/shared/job';
-import { klingAdapter } from '../../nodes/shared/providers/kling';
+import { klingAdapter } from '../../nodes/shared/providers/kling/adapter';
 import type { ProviderClient, WebhookDelivery } from '../../nodes/shared/providers/types';
 import { MAX_WEBHOOK_BODY_BYTES } from '../../nodes/shared/webhooks/common';
 import { EMULATOR_CREDENTIALS, startEmulator, type Emulator } from '../emulator';

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { MalformedResponseError, ProviderApiError, WebhookRejectedError } from '../../nodes/shared/errors';
 import { HttpClient } from '../../nodes/shared/http';
 import { isTerminal, type Job, type VideoRequest } from '../../nodes/shared/job';
-import { connectReplicate, replicateAdapter, type ReplicateClient } from '../../nodes/shared/providers/replicate';
+import { connectReplicate, replicateAdapter, type ReplicateClient } from '../../nodes/shared/providers/replicate/adapter';
 import { EMULATOR_CREDENTIALS, startEmulator, type Emulator } from '../emulator';
 
 let emulator: Emulator;

@@ -10,7 +10,7 @@ import { MalformedResponseError, ProviderApiError, WebhookRejectedError } from '
 import { HttpClient } from '../../nodes/shared/http';
 import { isTerminal, type Job, type VideoRequest } from '../../nodes/shared/job';
 import type { ProviderClient } from '../../nodes/shared/providers/types';
-import { wavespeedAdapter } from '../../nodes/shared/providers/wavespeed';
+import { wavespeedAdapter } from '../../nodes/shared/providers/wavespeed/adapter';
 import { EMULATOR_CREDENTIALS, startEmulator, type Emulator } from '../emulator';
 
 let emulator: Emulator;

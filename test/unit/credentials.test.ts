@@ -26,14 +26,14 @@ import {
 } from '../../nodes/shared/credentials';
 import type { ProviderId } from '../../nodes/shared/job';
 import { PROVIDER_IDS } from '../../nodes/shared/job';
-import { falUrls } from '../../nodes/shared/providers/fal';
-import { KLING_HOSTS } from '../../nodes/shared/providers/kling';
-import { REPLICATE_DEFAULT_BASE_URL } from '../../nodes/shared/providers/replicate';
-import { WAVESPEED_DEFAULT_BASE_URL } from '../../nodes/shared/providers/wavespeed';
+import { falUrls } from '../../nodes/shared/providers/fal/adapter';
+import { KLING_HOSTS } from '../../nodes/shared/providers/kling/adapter';
+import { REPLICATE_DEFAULT_BASE_URL } from '../../nodes/shared/providers/replicate/adapter';
+import { WAVESPEED_DEFAULT_BASE_URL } from '../../nodes/shared/providers/wavespeed/adapter';
 import {
 	KLING_JWT_LIFETIME_SECONDS,
 	KLING_JWT_NOT_BEFORE_SKEW_SECONDS,
-} from '../../nodes/shared/providers/klingJwt';
+} from '../../nodes/shared/providers/kling/jwt';
 
 const ROOT = resolve(__dirname, '../..');
 

@@ -4,8 +4,8 @@
  */
 import { createHmac } from 'node:crypto';
 import { HttpClient, toResponse, type HttpRequestOptions, type HttpResponse } from '../../nodes/shared/http';
-import { KLING_JWT_LIFETIME_SECONDS, KLING_JWT_NOT_BEFORE_SKEW_SECONDS, signKlingJwt } from '../../nodes/shared/providers/klingJwt';
-import { klingAdapter } from '../../nodes/shared/providers/kling';
+import { KLING_JWT_LIFETIME_SECONDS, KLING_JWT_NOT_BEFORE_SKEW_SECONDS, signKlingJwt } from '../../nodes/shared/providers/kling/jwt';
+import { klingAdapter } from '../../nodes/shared/providers/kling/adapter';
 
 function decode(token: string) {
 	const [header, payload, signature] = token.split('.');
