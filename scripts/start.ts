@@ -14,8 +14,9 @@
  *     --fresh  forget the demo's n8n data (owner account, workflows, executions) first
  * Env: KLING_DEMO_DIR (default <repo>/.n8n-demo), KLING_N8N_HOME (the n8n cache folder).
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
+import { probeMp4FrameSize } from '../nodes/shared/media/probe';
 import { emulatorCredentials, startEmulator } from './lib/emulator';
 import { buildAndPack, ensureN8n, installPackage, n8nCli, n8nInstance, packageLoadProblems, REPO_ROOT, startN8n } from './lib/n8n';
 import { portInUse, stopAll } from './lib/processes';
@@ -98,7 +99,10 @@ async function main(): Promise<void> {
 	const [execution] = (await storedExecutions(n8n, EXAMPLE_ID)).slice(-1);
 	const posted = sink!.posts.slice(before);
 	console.log(`\nExecution ${execution.id}: ${execution.status}; ${posted.length} videos posted to the publishing sink:`);
-	for (const post of posted) console.log(`  ${shown(post.file)}  (${(post.bytes / 1024).toFixed(0)} KB)`);
+	for (const post of posted) {
+		const frame = probeMp4FrameSize(readFileSync(post.file));
+		console.log(`  ${shown(post.file)}  (${frame ? `${frame.width}x${frame.height}, ` : ''}${(post.bytes / 1024).toFixed(0)} KB)`);
+	}
 	if (execution.status !== 'success' || posted.length === 0) throw new Error('the example did not produce videos');
 
 	if (args.has('--exit')) {

@@ -14,6 +14,7 @@ import { waitingProperties, type WaitMode } from './description/waiting';
 import { runGeneration } from './execute/generate';
 import { runJobOperation } from './execute/jobOperations';
 import { resumeFromWebhook } from './execute/waitForWebhook';
+import { listVoices } from './methods/listVoices';
 
 // webhook-lifecycle-complete asks for webhookMethods that register a webhook with a provider. This
 // node's only webhook is n8n's own resume URL of a paused execution (restartWebhook), which n8n
@@ -51,6 +52,8 @@ export class KlingVideo implements INodeType {
 			...waitingProperties,
 		],
 	};
+
+	methods = { loadOptions: { listVoices } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const provider = this.getNodeParameter('provider', 0) as ProviderId;

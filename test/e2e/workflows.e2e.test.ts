@@ -14,6 +14,7 @@ import { n8nCli, packageLoadProblems, startN8n, type N8nInstance } from '../../s
 import { N8nRest } from '../../scripts/lib/n8nRest';
 import { makePng } from '../fixtures/images';
 import { freePort, sleep, stopAll, waitFor } from '../../scripts/lib/processes';
+import { probeMp4FrameSize } from '../../nodes/shared/media/probe';
 import { startSink, type Sink } from '../../scripts/lib/sink';
 import { binaryFilePath, storedExecutions, type StoredExecution, type StoredItem } from '../../scripts/lib/store';
 import {
@@ -133,6 +134,10 @@ describe('example (a) weekly ad variants, run by `n8n execute`', () => {
 		const seen = videos.map((item) => {
 			expect(item.json).toMatchObject({ provider, status: 'succeeded', operation: 'textToVideo' });
 			expectVideoBinary(cli, item);
+			// The emulator draws each job's frame in the shape its request asked for.
+			const frame = probeMp4FrameSize(readFileSync(binaryFilePath(cli, String(item.binary?.data?.id))));
+			const shape = !frame ? 'none' : frame.width > frame.height ? '16:9' : frame.width < frame.height ? '9:16' : '1:1';
+			expect({ ratio: item.json.aspectRatio, shape }).toEqual({ ratio: item.json.aspectRatio, shape: item.json.aspectRatio });
 			return `${products[(item.pairedItem as { item: number }).item]} ${item.json.aspectRatio}`;
 		});
 		expect(new Set(seen).size).toBe(9);
@@ -141,6 +146,9 @@ describe('example (a) weekly ad variants, run by `n8n execute`', () => {
 		const posted = execution.outputs['Publish video'].map((item) => String(item.json.file));
 		expect(posted).toHaveLength(9);
 		for (const file of posted) expect(isMp4(readFileSync(file))).toBe(true);
+		// Three product lines in each of three shapes reach the publishing endpoint.
+		const shapes = posted.map((file) => JSON.stringify(probeMp4FrameSize(readFileSync(file))));
+		expect([...new Set(shapes)].map((shape) => shapes.filter((other) => other === shape).length)).toEqual([3, 3, 3]);
 		expect((await counters()).totals[`${provider} submit`]).toBe(submitsBefore + 9);
 	});
 });

@@ -3,9 +3,10 @@ import { Readable } from 'node:stream';
 import { toResponse } from '../../nodes/shared/http';
 import type { VideoRequest } from '../../nodes/shared/job';
 import {
-	FAL_ENDPOINTS,
 	describeFalDetail,
+	falAdapter,
 	falCapabilities,
+	falEndpointMatch,
 	falEndpointOf,
 	falHttpError,
 	falIsFinal,
@@ -15,12 +16,22 @@ import {
 	readFalError,
 	sseEvents,
 	toFalInput,
-} from '../../nodes/shared/providers/fal';
-import { parseFalAnswer, falStatusSchema } from '../../nodes/shared/providers/falSchemas';
+} from '../../nodes/shared/providers/fal/adapter';
+import { FAL_MODELS } from '../../nodes/shared/providers/fal/models';
+import type { ModelId } from '../../nodes/shared/providers/models';
+import { modelsOf, offeredFields, operationsOf, rowOf, tiersOf, type OperationRow } from '../../nodes/shared/providers/table';
+import { parseFalAnswer, falStatusSchema } from '../../nodes/shared/providers/fal/schemas';
 import { MalformedResponseError } from '../../nodes/shared/errors';
 
 const jsonResponse = (status: number, body: unknown, headers: Record<string, string> = {}) =>
 	toResponse(status, { 'content-type': 'application/json', ...headers }, Buffer.from(JSON.stringify(body)));
+
+const row = (model: ModelId, operation: VideoRequest['operation']): OperationRow => {
+	const found = rowOf(FAL_MODELS, model, operation);
+	if (!found) throw new Error(`fal has no ${model} ${operation} row`);
+	return found;
+};
+const sorted = (fields: readonly string[]) => [...fields].sort();
 
 const t2v: VideoRequest = {
 	operation: 'textToVideo',
@@ -83,6 +94,35 @@ describe('toFalInput', () => {
 		).toEqual({ image_url: 'https://i.png', video_url: 'https://v.mp4', character_orientation: 'video', keep_original_sound: false });
 		expect(toFalInput({ operation: 'createVoice', voiceUrl: 'https://a.mp3' })).toEqual({ voice_url: 'https://a.mp3' });
 	});
+
+	// Contract correction: Kling v3 takes durations "3" … "15" on fal (strings, as v2.6's "5" | "10").
+	it('maps Kling v3 text to video with its durations as strings', () => {
+		const request: VideoRequest = { ...t2v, model: 'kling-v3', duration: 15, quality: 'std', generateAudio: true };
+		expect(toFalInput(request)).toEqual({
+			prompt: 'a fox in snow',
+			negative_prompt: 'blur',
+			duration: '15',
+			aspect_ratio: '9:16',
+			cfg_scale: 0.3,
+			generate_audio: true,
+		});
+		for (let duration = 3; duration <= 15; duration++) expect(toFalInput({ ...request, duration }).duration).toBe(String(duration));
+	});
+
+	it('maps Kling v3 image to video with start and end frame, without voices', () => {
+		expect(
+			toFalInput({
+				operation: 'imageToVideo',
+				model: 'kling-v3',
+				prompt: 'p',
+				duration: 8,
+				generateAudio: false,
+				startImage: 'https://img/start.png',
+				endImage: 'https://img/end.png',
+				quality: 'std',
+			}),
+		).toEqual({ prompt: 'p', duration: '8', generate_audio: false, start_image_url: 'https://img/start.png', end_image_url: 'https://img/end.png' });
+	});
 });
 
 describe('endpoints', () => {
@@ -93,12 +133,45 @@ describe('endpoints', () => {
 		expect(falEndpointOf({ operation: 'createVoice', voiceUrl: 'u' })).toBe('fal-ai/kling-video/create-voice');
 	});
 
-	it('maps every endpoint back to its operation', () => {
-		expect(falOperationOfEndpoint(FAL_ENDPOINTS.textToVideo)).toBe('textToVideo');
-		expect(falOperationOfEndpoint(FAL_ENDPOINTS.imageToVideo)).toBe('imageToVideo');
-		expect(falOperationOfEndpoint(FAL_ENDPOINTS.motionControl.std)).toBe('motionControl');
-		expect(falOperationOfEndpoint(FAL_ENDPOINTS.createVoice)).toBe('createVoice');
+	it('sends Kling v2.6 text and image to video to their Pro endpoints', () => {
+		expect(falEndpointOf(t2v)).toBe('fal-ai/kling-video/v2.6/pro/text-to-video');
+		expect(falEndpointOf({ operation: 'imageToVideo', prompt: 'p', duration: 5, startImage: 's' })).toBe('fal-ai/kling-video/v2.6/pro/image-to-video');
+	});
+
+	// Contract correction: Kling v3 is on fal as fal-ai/kling-video/v3/{pro,standard}/… .
+	it('picks the Kling v3 endpoint of each operation by mode, Pro by default', () => {
+		const v3 = {
+			textToVideo: { operation: 'textToVideo', model: 'kling-v3', prompt: 'p', duration: 5, aspectRatio: '16:9' },
+			imageToVideo: { operation: 'imageToVideo', model: 'kling-v3', prompt: 'p', duration: 5, startImage: 's' },
+		} as const;
+		expect(falEndpointOf(v3.textToVideo)).toBe('fal-ai/kling-video/v3/pro/text-to-video');
+		expect(falEndpointOf({ ...v3.textToVideo, quality: 'std' })).toBe('fal-ai/kling-video/v3/standard/text-to-video');
+		expect(falEndpointOf(v3.imageToVideo)).toBe('fal-ai/kling-video/v3/pro/image-to-video');
+		expect(falEndpointOf({ ...v3.imageToVideo, quality: 'std' })).toBe('fal-ai/kling-video/v3/standard/image-to-video');
+		const motion = { operation: 'motionControl', model: 'kling-v3', image: 'i', video: 'v', characterOrientation: 'image' } as const;
+		expect(falEndpointOf({ ...motion, quality: 'pro' })).toBe('fal-ai/kling-video/v3/pro/motion-control');
+		expect(falEndpointOf({ ...motion, quality: 'std' })).toBe('fal-ai/kling-video/v3/standard/motion-control');
+	});
+
+	// FAL_ENDPOINTS is gone: the model table is the one list of endpoints.
+	it('maps every endpoint of the table back to its model, operation and mode', () => {
+		let endpoints = 0;
+		for (const [model, rows] of Object.entries(FAL_MODELS) as [ModelId, Record<string, OperationRow>][]) {
+			for (const [operation, operationRow] of Object.entries(rows)) {
+				for (const quality of tiersOf(operationRow)) {
+					const path = operationRow.endpoints[quality]!.path;
+					expect(falEndpointMatch(path)).toEqual({ model, operation, quality });
+					expect(falOperationOfEndpoint(path)).toBe(operation);
+					endpoints++;
+				}
+			}
+		}
+		// v2.6: text, image, motion control (2 modes), create voice; v3: text, image, motion control, 2 modes each.
+		expect(endpoints).toBe(11);
+		expect(falEndpointMatch('fal-ai/kling-video/v3/standard/motion-control')).toEqual({ model: 'kling-v3', operation: 'motionControl', quality: 'std' });
+		expect(falOperationOfEndpoint('fal-ai/kling-video/create-voice')).toBe('createVoice');
 		expect(falOperationOfEndpoint('fal-ai/flux/dev')).toBeNull();
+		expect(falEndpointMatch(undefined)).toBeNull();
 	});
 });
 
@@ -128,13 +201,37 @@ describe('falRequestProblems', () => {
 	});
 
 	it('names fields fal does not offer instead of dropping them', () => {
-		expect(falRequestProblems({ ...t2v, quality: 'std' })).toEqual(['quality is not supported by fal for textToVideo']);
-		expect(falRequestProblems({ ...t2v, voiceIds: ['v'] })).toEqual(['voiceIds is not supported by fal for textToVideo']);
+		expect(falRequestProblems({ ...t2v, quality: 'std' })).toEqual(["Mode is Standard: fal.ai's Kling v2.6 offers Text to Video only in mode Pro"]);
+		expect(falRequestProblems({ ...t2v, quality: 'pro' })).toEqual([]);
+		expect(falRequestProblems({ ...t2v, voiceIds: ['v'] })).toEqual([`Voice IDs is ["v"]: fal.ai's Kling v2.6 takes no Voice IDs for Text to Video`]);
+		expect(falRequestProblems({ operation: 'imageToVideo', model: 'kling-v3', prompt: 'p', duration: 5, generateAudio: true, startImage: 's', voiceIds: ['v'] })).toEqual([
+			`Voice IDs is ["v"]: fal.ai's Kling v3 takes no Voice IDs for Image to Video`,
+		]);
+		// Voice names are Kling's own API's; fal's create-voice takes only the sample.
+		expect(falRequestProblems({ operation: 'createVoice', voiceUrl: 'https://a.mp3', voiceName: 'Anna' })).toEqual([
+			`Voice Name is "Anna": fal.ai's Kling v2.6 takes no Voice Name for Create Voice`,
+		]);
+	});
+
+	it('names the models that offer an operation when another is picked', () => {
+		expect(falRequestProblems({ operation: 'createVoice', model: 'kling-v3', voiceUrl: 'https://a.mp3' })).toEqual([
+			'Model is Kling v3: fal.ai offers Create Voice with Kling v2.6',
+		]);
+	});
+
+	it('takes each model\'s own durations', () => {
+		expect(falRequestProblems({ ...t2v, duration: 7 })).toEqual(["Duration is 7 s: fal.ai's Kling v2.6 takes 5 and 10 seconds"]);
+		expect(falRequestProblems({ ...t2v, model: 'kling-v3', duration: 3 })).toEqual([]);
+		expect(falRequestProblems({ ...t2v, model: 'kling-v3', duration: 16 })).toEqual([
+			"Duration is 16 s: fal.ai's Kling v3 takes 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14 and 15 seconds",
+		]);
 	});
 
 	it('bounds the prompt length', () => {
-		const problems = falRequestProblems({ ...t2v, prompt: 'x'.repeat(falCapabilities.promptMaxLength + 1) });
-		expect(problems[0]).toMatch(/at most 2500/);
+		const limit = row('kling-v2.6', 'textToVideo').promptMaxLength!.value;
+		expect(limit).toBe(2500);
+		expect(falRequestProblems({ ...t2v, prompt: 'x'.repeat(limit) })).toEqual([]);
+		expect(falRequestProblems({ ...t2v, prompt: 'x'.repeat(limit + 1) })).toEqual(["Prompt has 2501 characters: fal.ai's Kling v2.6 takes at most 2500"]);
 	});
 
 	it('refuses voices without audio', () => {
@@ -226,19 +323,58 @@ describe('sseEvents', () => {
 	});
 });
 
-describe('falCapabilities', () => {
-	it('offers the four operations with fal-specific fields only', () => {
-		expect(Object.keys(falCapabilities.operations).sort()).toEqual(['createVoice', 'imageToVideo', 'motionControl', 'textToVideo']);
-		expect(falCapabilities.operations.imageToVideo).not.toContain('aspectRatio');
-		expect(falCapabilities.operations.imageToVideo).not.toContain('cfgScale');
-		expect(falCapabilities.operations.textToVideo).not.toContain('quality');
-		expect(falCapabilities.operations.motionControl).toContain('quality');
-		expect(falCapabilities).toMatchObject({
+describe('falCapabilities and model table', () => {
+	it('keeps only provider-level facts in the capabilities; the models are the table', () => {
+		expect(falCapabilities).toEqual({
+			defaultNegativePrompt: 'blur, distort, and low quality',
 			longPoll: 'statusStream',
 			webhookScheme: 'ed25519Jwks',
-			idempotentSubmit: false,
-			defaultNegativePrompt: 'blur, distort, and low quality',
 			outputRetentionSeconds: 604800,
+			idempotentSubmit: false,
+			cancel: true,
+			listsVoices: false,
 		});
+		expect(falAdapter.models).toBe(FAL_MODELS);
+	});
+
+	it('offers the four operations with Kling v2.6, and Kling v3 for all but Create Voice', () => {
+		expect(sorted(operationsOf(FAL_MODELS))).toEqual(['createVoice', 'imageToVideo', 'motionControl', 'textToVideo']);
+		expect(modelsOf(FAL_MODELS, 'textToVideo')).toEqual(['kling-v2.6', 'kling-v3']);
+		expect(modelsOf(FAL_MODELS, 'motionControl')).toEqual(['kling-v2.6', 'kling-v3']);
+		expect(modelsOf(FAL_MODELS, 'createVoice')).toEqual(['kling-v2.6']);
+	});
+
+	it('offers fal-specific fields only', () => {
+		// Image to video has no aspect_ratio (the start image decides) and no cfg_scale.
+		expect(sorted(offeredFields(row('kling-v2.6', 'imageToVideo'), 'pro'))).toEqual([
+			'duration',
+			'endImage',
+			'generateAudio',
+			'negativePrompt',
+			'prompt',
+			'startImage',
+			'voiceIds',
+		]);
+		// v2.6 text to video exists only as Pro, so there is no Mode to pick.
+		expect(sorted(offeredFields(row('kling-v2.6', 'textToVideo'), 'pro'))).toEqual([
+			'aspectRatio',
+			'cfgScale',
+			'duration',
+			'generateAudio',
+			'negativePrompt',
+			'prompt',
+		]);
+		expect(sorted(offeredFields(row('kling-v2.6', 'motionControl'), 'std'))).toEqual([
+			'characterOrientation',
+			'image',
+			'keepOriginalSound',
+			'prompt',
+			'quality',
+			'video',
+		]);
+		expect(offeredFields(row('kling-v2.6', 'createVoice'))).toEqual(['voiceUrl']);
+		expect(offeredFields(row('kling-v3', 'textToVideo'), 'std')).toContain('quality');
+		expect(offeredFields(row('kling-v3', 'imageToVideo'), 'pro')).not.toContain('voiceIds');
+		expect(offeredFields(row('kling-v3', 'imageToVideo'), 'pro')).not.toContain('aspectRatio');
 	});
 });

@@ -4,19 +4,43 @@ import type { VideoRequest } from '../../nodes/shared/job';
 import { ProviderApiError } from '../../nodes/shared/errors';
 import {
 	KLING_EXTERNAL_ID,
+	KLING_PATHS,
+	klingAdapter,
 	klingCapabilities,
 	klingError,
 	klingExternalTaskId,
-	klingImage,
 	klingIsFinal,
 	klingJob,
 	klingRequestProblems,
 	toKlingBody,
-} from '../../nodes/shared/providers/kling';
-import { klingTaskSchema, parseKlingAnswer } from '../../nodes/shared/providers/klingSchemas';
+} from '../../nodes/shared/providers/kling/adapter';
+import { KLING_MODELS } from '../../nodes/shared/providers/kling/models';
+import { klingTaskSchema, parseKlingAnswer } from '../../nodes/shared/providers/kling/schemas';
+import type { ModelId } from '../../nodes/shared/providers/models';
+import { modelsOf, offeredFields, operationsOf, rowOf, type OperationRow } from '../../nodes/shared/providers/table';
 
 const envelope = (status: number, code: number, message: string) =>
 	toResponse(status, { 'content-type': 'application/json' }, Buffer.from(JSON.stringify({ code, message, request_id: 'rq' })));
+
+function caught(run: () => unknown): Error {
+	try {
+		run();
+	} catch (error) {
+		return error as Error;
+	}
+	throw new Error('expected an error');
+}
+
+const row = (model: ModelId, operation: VideoRequest['operation']): OperationRow => {
+	const found = rowOf(KLING_MODELS, model, operation);
+	if (!found) throw new Error(`Kling has no ${model} ${operation} row`);
+	return found;
+};
+/** Every (model, operation) row of the table. */
+const allRows = () =>
+	(Object.entries(KLING_MODELS) as [ModelId, Record<string, OperationRow>][]).flatMap(([model, rows]) =>
+		Object.entries(rows).map(([operation, operationRow]) => ({ model, operation, row: operationRow })),
+	);
 
 const i2v = (extra: Partial<Extract<VideoRequest, { operation: 'imageToVideo' }>> = {}): VideoRequest => ({
 	operation: 'imageToVideo',
@@ -29,7 +53,7 @@ const i2v = (extra: Partial<Extract<VideoRequest, { operation: 'imageToVideo' }>
 });
 
 describe('toKlingBody', () => {
-	it('maps text to video: sound on/off, mode, string duration, voice objects', () => {
+	it('maps text to video: model name, sound on/off, mode, string duration', () => {
 		expect(
 			toKlingBody({
 				operation: 'textToVideo',
@@ -38,7 +62,6 @@ describe('toKlingBody', () => {
 				duration: 10,
 				aspectRatio: '1:1',
 				generateAudio: true,
-				voiceIds: ['v1', 'v2'],
 			}),
 		).toEqual({
 			model_name: 'kling-v2-6',
@@ -48,15 +71,66 @@ describe('toKlingBody', () => {
 			aspect_ratio: '1:1',
 			sound: 'on',
 			mode: 'pro',
+		});
+		expect(toKlingBody({ operation: 'textToVideo', prompt: 'p', duration: 5, aspectRatio: '16:9', generateAudio: false, quality: 'std' })).toEqual({
+			model_name: 'kling-v2-6',
+			prompt: 'p',
+			duration: '5',
+			aspect_ratio: '16:9',
+			sound: 'off',
+			mode: 'std',
+		});
+	});
+
+	// Contract correction: kling-v2.6's text2video takes no voice_list; voices are image to
+	// video in mode Pro with sound on only. They are refused, not dropped.
+	it('refuses Voice IDs on text to video', () => {
+		const request: VideoRequest = { operation: 'textToVideo', prompt: 'p', duration: 10, aspectRatio: '1:1', generateAudio: true, voiceIds: ['v1', 'v2'] };
+		const error = caught(() => toKlingBody(request)) as ProviderApiError;
+		expect(error).toBeInstanceOf(ProviderApiError);
+		expect(error.kind).toBe('invalidInput');
+		expect(error.message).toBe(`Voice IDs is ["v1","v2"]: Kling API's Kling v2.6 takes no Voice IDs for Text to Video`);
+		expect(offeredFields(row('kling-v2.6', 'textToVideo'))).not.toContain('voiceIds');
+	});
+
+	it('maps image to video voices as voice objects, in mode Pro with sound on', () => {
+		expect(toKlingBody(i2v({ generateAudio: true, voiceIds: ['v1', 'v2'] }))).toEqual({
+			model_name: 'kling-v2-6',
+			prompt: 'a cat turns',
+			duration: '5',
+			sound: 'on',
+			mode: 'pro',
+			image: 'https://img/start.png',
 			voice_list: [{ voice_id: 'v1' }, { voice_id: 'v2' }],
 		});
 	});
 
+	// klingImage is gone: the data-URL prefix is stripped by the mapper's rawBase64 conversion.
 	it('sends images as URL or raw base64 without a data: prefix', () => {
-		const body = toKlingBody(i2v({ startImage: 'data:image/png;base64,iVBORw0KGgo=', endImage: 'https://img/end.png', quality: 'std' }));
-		expect(body).toMatchObject({ image: 'iVBORw0KGgo=', image_tail: 'https://img/end.png', sound: 'off', mode: 'std' });
+		const body = toKlingBody(i2v({ startImage: 'data:image/png;base64,iVBORw0KGgo=', endImage: 'data:image/jpeg;base64,/9j/4AAQ' }));
+		expect(body).toEqual({
+			model_name: 'kling-v2-6',
+			prompt: 'a cat turns',
+			duration: '5',
+			sound: 'off',
+			mode: 'pro',
+			image: 'iVBORw0KGgo=',
+			image_tail: '/9j/4AAQ',
+		});
 		expect(body).not.toHaveProperty('aspect_ratio');
-		expect(klingImage('iVBORw0KGgo=')).toBe('iVBORw0KGgo=');
+		expect(toKlingBody(i2v({ startImage: 'iVBORw0KGgo=', endImage: 'https://img/end.png' }))).toMatchObject({
+			image: 'iVBORw0KGgo=',
+			image_tail: 'https://img/end.png',
+		});
+		expect(toKlingBody(i2v({ quality: 'std' }))).toMatchObject({ image: 'https://img/start.png', mode: 'std' });
+		const motion = toKlingBody({
+			operation: 'motionControl',
+			image: 'data:image/png;base64,iVBORw0KGgo=',
+			video: 'https://v.mp4',
+			characterOrientation: 'video',
+			quality: 'pro',
+		});
+		expect(motion).toMatchObject({ image_url: 'iVBORw0KGgo=', video_url: 'https://v.mp4' });
 	});
 
 	it('maps motion control with yes/no sound and the mode', () => {
@@ -81,9 +155,45 @@ describe('toKlingBody', () => {
 		});
 	});
 
-	it('refuses Create Voice, which Kling does not offer', () => {
-		expect(() => toKlingBody({ operation: 'createVoice', voiceUrl: 'u' })).toThrow(ProviderApiError);
-		expect(klingCapabilities.operations.createVoice).toBeUndefined();
+	// Contract correction: Kling's API has custom voices (POST /v1/general/custom-voices with
+	// voice_name and voice_url), so Create Voice is offered with a required Voice Name.
+	it('maps Create Voice onto the custom-voices path with voice_name and voice_url', () => {
+		expect(toKlingBody({ operation: 'createVoice', voiceUrl: 'https://e/a.mp3', voiceName: 'Narrator' })).toEqual({
+			voice_url: 'https://e/a.mp3',
+			voice_name: 'Narrator',
+		});
+		expect(KLING_PATHS.createVoice).toBe('/v1/general/custom-voices');
+		expect(row('kling-v2.6', 'createVoice').endpoints.pro?.path).toBe('/v1/general/custom-voices');
+		expect(modelsOf(KLING_MODELS, 'createVoice')).toEqual(['kling-v2.6']);
+	});
+
+	// Contract correction: kling-v3 is sent as model_name "kling-v3", with 3 to 15 seconds.
+	it('maps Kling v3 text to video with model_name kling-v3, any of 3 to 15 seconds, audio in either mode', () => {
+		const request: VideoRequest = {
+			operation: 'textToVideo',
+			model: 'kling-v3',
+			prompt: 'p',
+			duration: 15,
+			aspectRatio: '9:16',
+			generateAudio: true,
+			quality: 'std',
+		};
+		expect(toKlingBody(request)).toEqual({
+			model_name: 'kling-v3',
+			prompt: 'p',
+			duration: '15',
+			aspect_ratio: '9:16',
+			sound: 'on',
+			mode: 'std',
+		});
+		for (let duration = 3; duration <= 15; duration++) expect(toKlingBody({ ...request, duration }).duration).toBe(String(duration));
+		expect(toKlingBody({ operation: 'motionControl', model: 'kling-v3', image: 'https://i.png', video: 'https://v.mp4', characterOrientation: 'image', quality: 'pro' })).toEqual({
+			model_name: 'kling-v3',
+			image_url: 'https://i.png',
+			video_url: 'https://v.mp4',
+			character_orientation: 'image',
+			mode: 'pro',
+		});
 	});
 });
 
@@ -95,13 +205,16 @@ describe('klingRequestProblems (cross-field rules)', () => {
 
 	it('std mode has no audio', () => {
 		expect(klingRequestProblems(i2v({ quality: 'std', generateAudio: true }))).toEqual([
-			'Mode is "std" with Generate Audio on: Kling v2.6 has audio only in mode "pro"; allowed are Mode "pro", or Generate Audio off',
+			'Mode is Standard with Generate Audio on: Kling v2.6 has audio only in mode Pro; allowed are Mode Pro, or Generate Audio off',
+		]);
+		expect(klingRequestProblems({ operation: 'textToVideo', prompt: 'p', duration: 5, aspectRatio: '1:1', generateAudio: true, quality: 'std' })).toEqual([
+			'Mode is Standard with Generate Audio on: Kling v2.6 has audio only in mode Pro; allowed are Mode Pro, or Generate Audio off',
 		]);
 	});
 
 	it('an end image needs pro and no audio', () => {
 		expect(klingRequestProblems(i2v({ quality: 'std', endImage: 'https://e.png' }))).toEqual([
-			'Mode is "std" with an End Image: Kling v2.6 takes an end frame only in mode "pro"; allowed are Mode "pro", or no End Image',
+			'Mode is Standard with an End Image: Kling v2.6 takes an end frame only in mode Pro; allowed are Mode Pro, or no End Image',
 		]);
 		expect(klingRequestProblems(i2v({ generateAudio: true, endImage: 'https://e.png' }))).toEqual([
 			'Generate Audio is on with an End Image: Kling v2.6 takes an end frame only without audio; allowed are Generate Audio off, or no End Image',
@@ -111,6 +224,14 @@ describe('klingRequestProblems (cross-field rules)', () => {
 	it('voices need sound on', () => {
 		expect(klingRequestProblems(i2v({ voiceIds: ['v'] }))).toEqual([
 			'Voice IDs are v with Generate Audio off: voices are spoken in the audio; allowed are Generate Audio on, or no Voice IDs',
+		]);
+	});
+
+	// Contract correction: voices only on image to video, in mode Pro, with sound on.
+	it('voices need mode Pro', () => {
+		expect(klingRequestProblems(i2v({ quality: 'std', generateAudio: true, voiceIds: ['v'] }))).toEqual([
+			'Mode is Standard with Generate Audio on: Kling v2.6 has audio only in mode Pro; allowed are Mode Pro, or Generate Audio off',
+			'Mode is Standard with Voice IDs: Kling v2.6 takes voices only in mode Pro; allowed are Mode Pro, or no Voice IDs',
 		]);
 	});
 
@@ -128,10 +249,36 @@ describe('klingRequestProblems (cross-field rules)', () => {
 	});
 
 	it('names unsupported fields and long prompts', () => {
-		expect(klingRequestProblems(i2v({ cfgScale: 0.5 }))).toEqual(['cfgScale is not supported by Kling for imageToVideo']);
-		expect(klingRequestProblems(i2v({ prompt: 'x'.repeat(2501) }))[0]).toMatch(/at most 2500/);
-		expect(klingRequestProblems({ operation: 'createVoice', voiceUrl: 'u' })).toEqual([
-			"Kling's API does not offer createVoice",
+		expect(klingRequestProblems(i2v({ cfgScale: 0.5 }))).toEqual([`CFG Scale is 0.5: Kling API's Kling v2.6 takes no CFG Scale for Image to Video`]);
+		expect(klingRequestProblems(i2v({ prompt: 'x'.repeat(2500) }))).toEqual([]);
+		expect(klingRequestProblems(i2v({ prompt: 'x'.repeat(2501) }))).toEqual([`Prompt has 2501 characters: Kling API's Kling v2.6 takes at most 2500`]);
+	});
+
+	it('Create Voice needs a voice name and the sample by URL, and exists only with Kling v2.6', () => {
+		expect(klingRequestProblems({ operation: 'createVoice', voiceUrl: 'https://e/a.mp3', voiceName: 'Narrator' })).toEqual([]);
+		expect(klingRequestProblems({ operation: 'createVoice', voiceUrl: 'https://e/a.mp3' })).toEqual([
+			`Voice Name is empty: Kling API's Kling v2.6 requires it for Create Voice`,
+		]);
+		expect(klingRequestProblems({ operation: 'createVoice', voiceUrl: 'data:audio/mpeg;base64,AAAA', voiceName: 'Narrator' })).toEqual([
+			'Voice Sample is data:audio/mpeg;base64,AAAA: Kling takes it only by URL; allowed is an http(s) URL',
+		]);
+		expect(klingRequestProblems({ operation: 'createVoice', model: 'kling-v3', voiceUrl: 'https://e/a.mp3', voiceName: 'Narrator' })).toEqual([
+			'Model is Kling v3: Kling API offers Create Voice with Kling v2.6',
+		]);
+	});
+
+	it('takes each model\'s own durations', () => {
+		const t2v: VideoRequest = { operation: 'textToVideo', prompt: 'p', duration: 7, aspectRatio: '1:1' };
+		expect(klingRequestProblems(t2v)).toEqual([`Duration is 7 s: Kling API's Kling v2.6 takes 5 and 10 seconds`]);
+		expect(klingRequestProblems({ ...t2v, model: 'kling-v3' })).toEqual([]);
+		expect(klingRequestProblems({ ...t2v, model: 'kling-v3', duration: 2 })).toEqual([
+			`Duration is 2 s: Kling API's Kling v3 takes 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14 and 15 seconds`,
+		]);
+	});
+
+	it('Kling v3 takes no voices on image to video', () => {
+		expect(klingRequestProblems(i2v({ model: 'kling-v3', generateAudio: true, voiceIds: ['v'] }))).toEqual([
+			`Voice IDs is ["v"]: Kling API's Kling v3 takes no Voice IDs for Image to Video`,
 		]);
 	});
 });
@@ -154,7 +301,8 @@ describe('klingExternalTaskId', () => {
 });
 
 describe('Kling error codes', () => {
-	it('treats account, balance, permission, parameter and policy codes as final even on 429', () => {
+	// Contract correction: 1304 (the IP allow-list) comes as HTTP 429 like 1302/1303 but is final.
+	it('treats account, balance, permission, parameter, policy and IP allow-list codes as final even on 429', () => {
 		for (const [status, code] of [
 			[429, 1100],
 			[429, 1102],
@@ -162,6 +310,7 @@ describe('Kling error codes', () => {
 			[400, 1201],
 			[400, 1301],
 			[401, 1002],
+			[429, 1304],
 		] as const) {
 			expect(klingIsFinal(envelope(status, code, 'x'))).toBe(true);
 		}
@@ -188,6 +337,11 @@ describe('Kling error codes', () => {
 		expect(balance.kind).toBe('provider');
 		expect(balance.message).toMatch(/balance not enough.*balance/);
 		expect(klingError(envelope(401, 1004, 'token expired'), 'query').message).toMatch(/clock/);
+		const ipPolicy = klingError(envelope(429, 1304, 'IP not allowed'), 'submit');
+		expect(ipPolicy).toMatchObject({ kind: 'provider', code: 1304, httpStatus: 429 });
+		expect(ipPolicy.message).toBe(
+			"Kling submit failed (HTTP 429, code 1304): IP not allowed (this machine's IP address is not on the Kling account's allow-list)",
+		);
 	});
 });
 
@@ -230,6 +384,40 @@ describe('klingJob', () => {
 		expect(plain.error).toEqual({ kind: 'provider', message: 'GPU timeout' });
 	});
 
+	it('prices a Kling v3 task from the model and mode it was submitted with', () => {
+		const task = parseKlingAnswer(klingTaskSchema, {
+			...base,
+			task_status: 'succeed',
+			task_result: { videos: [{ id: 'v', url: 'https://cdn/v.mp4', duration: '5' }] },
+		}, 'task');
+		const job = klingJob(task, 'textToVideo', {}, { durationSeconds: 5, hasAudio: true }, { model: 'kling-v3', quality: 'std' });
+		expect(job).toMatchObject({
+			model: 'kling-v3',
+			durationSeconds: 5,
+			estimatedCostUsd: 0.63,
+			ref: { provider: 'kling', jobId: 't1', operation: 'textToVideo', model: 'kling-v3', quality: 'std' },
+		});
+		expect(klingJob(task, 'textToVideo', {}, { durationSeconds: 5, hasAudio: false }, { model: 'kling-v3', quality: 'pro' }).estimatedCostUsd).toBe(0.56);
+	});
+
+	it('maps a created custom voice to its voice id, with no video and no expiry', () => {
+		const task = parseKlingAnswer(klingTaskSchema, {
+			...base,
+			task_status: 'succeed',
+			task_result: { voices: [{ voice_id: 829, voice_name: 'Narrator' }] },
+		}, 'task');
+		expect(klingJob(task, 'createVoice', {})).toMatchObject({
+			operation: 'createVoice',
+			status: 'succeeded',
+			voiceId: '829',
+			videoUrl: null,
+			expiresAt: null,
+			error: null,
+		});
+		const empty = parseKlingAnswer(klingTaskSchema, { ...base, task_status: 'succeed', task_result: { voices: [] } }, 't');
+		expect(() => klingJob(empty, 'createVoice', {})).toThrow(/lists no voice/);
+	});
+
 	it('refuses a success without a video', () => {
 		const task = parseKlingAnswer(klingTaskSchema, { ...base, task_status: 'succeed', task_result: { videos: [] } }, 't');
 		expect(() => klingJob(task, null, {})).toThrow(/no video/);
@@ -242,17 +430,42 @@ describe('klingJob', () => {
 	});
 });
 
-describe('klingCapabilities', () => {
-	it('offers t2v, i2v and motion control without cfgScale, idempotent, unsigned callbacks', () => {
-		expect(Object.keys(klingCapabilities.operations).sort()).toEqual(['imageToVideo', 'motionControl', 'textToVideo']);
-		for (const fields of Object.values(klingCapabilities.operations)) expect(fields).not.toContain('cfgScale');
-		expect(klingCapabilities).toMatchObject({
-			promptMaxLength: 2500,
+describe('klingCapabilities and model table', () => {
+	it('keeps only provider-level facts in the capabilities: idempotent, unsigned callbacks, no cancel, voices listed', () => {
+		expect(klingCapabilities).toEqual({
 			longPoll: null,
 			webhookScheme: 'unsignedRefetch',
-			idempotentSubmit: true,
 			outputRetentionSeconds: 2592000,
+			idempotentSubmit: true,
+			cancel: false,
+			listsVoices: true,
 		});
 		expect(klingCapabilities.defaultNegativePrompt).toBeUndefined();
+		expect(klingAdapter.models).toBe(KLING_MODELS);
+	});
+
+	it('offers all four operations; no row takes cfgScale; every video row caps prompts at 2500', () => {
+		expect([...operationsOf(KLING_MODELS)].sort()).toEqual(['createVoice', 'imageToVideo', 'motionControl', 'textToVideo']);
+		expect(modelsOf(KLING_MODELS, 'textToVideo')).toEqual(['kling-v2.6', 'kling-v3']);
+		for (const { model, operation, row: operationRow } of allRows()) {
+			expect([model, operation, offeredFields(operationRow)]).toEqual([model, operation, expect.not.arrayContaining(['cfgScale'])]);
+			if (operation !== 'createVoice') expect([model, operation, operationRow.promptMaxLength?.value]).toEqual([model, operation, 2500]);
+		}
+	});
+
+	it('sends each model as its model_name and only image to video with Kling v2.6 takes voices', () => {
+		const names = allRows().map(({ model, operation, row: operationRow }) => [model, operation, operationRow.fixed?.model_name?.value]);
+		expect(names).toEqual([
+			['kling-v2.6', 'textToVideo', 'kling-v2-6'],
+			['kling-v2.6', 'imageToVideo', 'kling-v2-6'],
+			['kling-v2.6', 'motionControl', 'kling-v2-6'],
+			['kling-v2.6', 'createVoice', undefined],
+			['kling-v3', 'textToVideo', 'kling-v3'],
+			['kling-v3', 'imageToVideo', 'kling-v3'],
+			['kling-v3', 'motionControl', 'kling-v3'],
+		]);
+		const withVoices = allRows().filter(({ row: operationRow }) => offeredFields(operationRow).includes('voiceIds'));
+		expect(withVoices.map(({ model, operation }) => `${model} ${operation}`)).toEqual(['kling-v2.6 imageToVideo']);
+		expect(row('kling-v3', 'textToVideo').durations?.values).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
 	});
 });

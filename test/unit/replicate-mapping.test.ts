@@ -2,14 +2,19 @@
 import { MalformedResponseError, ProviderApiError } from '../../nodes/shared/errors';
 import { toResponse } from '../../nodes/shared/http';
 import type { VideoRequest } from '../../nodes/shared/job';
+import type { ModelId } from '../../nodes/shared/providers/models';
 import {
+	replicateAdapter,
 	replicateApiError,
 	replicateCapabilities,
 	replicateJob,
+	replicateOperationOf,
 	replicateRetryDelayHint,
 	toReplicateInput,
-} from '../../nodes/shared/providers/replicate';
-import { parseReplicate, replicatePredictionSchema } from '../../nodes/shared/providers/replicateSchemas';
+} from '../../nodes/shared/providers/replicate/adapter';
+import { REPLICATE_MODELS } from '../../nodes/shared/providers/replicate/models';
+import { parseReplicate, replicatePredictionSchema } from '../../nodes/shared/providers/replicate/schemas';
+import { modelsOf, offeredFields, operationsOf, rowOf, tiersOf, type OperationRow } from '../../nodes/shared/providers/table';
 
 const json = (status: number, body: unknown) => toResponse(status, { 'content-type': 'application/json' }, Buffer.from(JSON.stringify(body)));
 
@@ -22,20 +27,61 @@ function caught(run: () => unknown): Error {
 	throw new Error('expected an error');
 }
 
-describe('Replicate capabilities', () => {
-	it('offers text, image and motion control but not voices, end image, cfg scale or create voice', () => {
-		const ops = replicateCapabilities.operations;
-		expect(Object.keys(ops).sort()).toEqual(['imageToVideo', 'motionControl', 'textToVideo']);
-		const all = Object.values(ops).flat();
-		expect(all).not.toContain('voiceIds');
-		expect(all).not.toContain('endImage');
-		expect(all).not.toContain('cfgScale');
-		expect(ops.imageToVideo).not.toContain('aspectRatio');
-		expect(ops.textToVideo).toContain('aspectRatio');
-		expect(replicateCapabilities.webhookScheme).toBe('standardWebhooks');
-		expect(replicateCapabilities.outputRetentionSeconds).toBe(3600);
-		expect(replicateCapabilities.longPoll).toBeNull();
-		expect(replicateCapabilities.idempotentSubmit).toBe(false);
+const row = (model: ModelId, operation: VideoRequest['operation']): OperationRow => {
+	const found = rowOf(REPLICATE_MODELS, model, operation);
+	if (!found) throw new Error(`Replicate has no ${model} ${operation} row`);
+	return found;
+};
+const sorted = (fields: readonly string[]) => [...fields].sort();
+
+describe('Replicate capabilities and model table', () => {
+	it('keeps only provider-level facts in the capabilities; the models are the table', () => {
+		expect(replicateCapabilities).toEqual({
+			longPoll: null,
+			webhookScheme: 'standardWebhooks',
+			outputRetentionSeconds: 3600,
+			idempotentSubmit: false,
+			cancel: true,
+			listsVoices: false,
+		});
+		expect(replicateAdapter.models).toBe(REPLICATE_MODELS);
+	});
+
+	it('offers text, image and motion control but not create voice; motion control only with Kling v2.6', () => {
+		expect(sorted(operationsOf(REPLICATE_MODELS))).toEqual(['imageToVideo', 'motionControl', 'textToVideo']);
+		expect(modelsOf(REPLICATE_MODELS, 'textToVideo')).toEqual(['kling-v2.6', 'kling-v3']);
+		expect(modelsOf(REPLICATE_MODELS, 'imageToVideo')).toEqual(['kling-v2.6', 'kling-v3']);
+		expect(modelsOf(REPLICATE_MODELS, 'motionControl')).toEqual(['kling-v2.6']);
+		expect(modelsOf(REPLICATE_MODELS, 'createVoice')).toEqual([]);
+	});
+
+	it('Kling v2.6 takes no voices, end image or cfg scale, and text and image to video only in mode Pro', () => {
+		for (const operation of ['textToVideo', 'imageToVideo', 'motionControl'] as const) {
+			const fields = offeredFields(row('kling-v2.6', operation));
+			expect(fields).not.toContain('voiceIds');
+			expect(fields).not.toContain('endImage');
+			expect(fields).not.toContain('cfgScale');
+		}
+		expect(sorted(offeredFields(row('kling-v2.6', 'textToVideo')))).toEqual(['aspectRatio', 'duration', 'generateAudio', 'negativePrompt', 'prompt']);
+		// aspect_ratio is ignored with a start image, so image to video does not offer it.
+		expect(sorted(offeredFields(row('kling-v2.6', 'imageToVideo')))).toEqual(['duration', 'generateAudio', 'negativePrompt', 'prompt', 'startImage']);
+		expect(tiersOf(row('kling-v2.6', 'textToVideo'))).toEqual(['pro']);
+		expect(tiersOf(row('kling-v2.6', 'imageToVideo'))).toEqual(['pro']);
+		expect(tiersOf(row('kling-v2.6', 'motionControl'))).toEqual(['pro', 'std']);
+		expect(offeredFields(row('kling-v2.6', 'motionControl'))).toContain('quality');
+	});
+
+	it('Kling v3 takes both modes and an end image', () => {
+		expect(sorted(offeredFields(row('kling-v3', 'imageToVideo')))).toEqual([
+			'duration',
+			'endImage',
+			'generateAudio',
+			'negativePrompt',
+			'prompt',
+			'quality',
+			'startImage',
+		]);
+		expect(sorted(offeredFields(row('kling-v3', 'textToVideo')))).toEqual(['aspectRatio', 'duration', 'generateAudio', 'negativePrompt', 'prompt', 'quality']);
 	});
 });
 
@@ -84,17 +130,43 @@ describe('toReplicateInput', () => {
 		});
 	});
 
-	it.each<[string, VideoRequest]>([
-		['endImage', { operation: 'imageToVideo', prompt: 'p', duration: 5, generateAudio: false, startImage: 's', endImage: 'e' }],
-		['aspectRatio', { operation: 'imageToVideo', prompt: 'p', duration: 5, generateAudio: false, startImage: 's', aspectRatio: '1:1' }],
-		['cfgScale', { operation: 'textToVideo', prompt: 'p', duration: 5, aspectRatio: '1:1', generateAudio: false, cfgScale: 0.4 }],
-		['voiceIds', { operation: 'textToVideo', prompt: 'p', duration: 5, aspectRatio: '1:1', generateAudio: true, voiceIds: ['v1'] }],
-		['quality', { operation: 'textToVideo', prompt: 'p', duration: 5, aspectRatio: '1:1', generateAudio: true, quality: 'std' }],
-	])('refuses %s instead of dropping it', (field, request) => {
+	it.each<[string, VideoRequest, string]>([
+		[
+			'endImage',
+			{ operation: 'imageToVideo', prompt: 'p', duration: 5, generateAudio: false, startImage: 's', endImage: 'e' },
+			`End Image is "e": Replicate's Kling v2.6 takes no End Image for Image to Video`,
+		],
+		[
+			'aspectRatio',
+			{ operation: 'imageToVideo', prompt: 'p', duration: 5, generateAudio: false, startImage: 's', aspectRatio: '1:1' },
+			`Aspect Ratio is "1:1": Replicate's Kling v2.6 takes no Aspect Ratio for Image to Video`,
+		],
+		[
+			'cfgScale',
+			{ operation: 'textToVideo', prompt: 'p', duration: 5, aspectRatio: '1:1', generateAudio: false, cfgScale: 0.4 },
+			`CFG Scale is 0.4: Replicate's Kling v2.6 takes no CFG Scale for Text to Video`,
+		],
+		[
+			'voiceIds',
+			{ operation: 'textToVideo', prompt: 'p', duration: 5, aspectRatio: '1:1', generateAudio: true, voiceIds: ['v1'] },
+			`Voice IDs is ["v1"]: Replicate's Kling v2.6 takes no Voice IDs for Text to Video`,
+		],
+		// Contract correction: kwaivgi/kling-v2.6 text and image to video are Pro only.
+		[
+			'quality',
+			{ operation: 'textToVideo', prompt: 'p', duration: 5, aspectRatio: '1:1', generateAudio: true, quality: 'std' },
+			"Mode is Standard: Replicate's Kling v2.6 offers Text to Video only in mode Pro",
+		],
+		[
+			'quality on image to video',
+			{ operation: 'imageToVideo', prompt: 'p', duration: 5, generateAudio: false, startImage: 's', quality: 'std' },
+			"Mode is Standard: Replicate's Kling v2.6 offers Image to Video only in mode Pro",
+		],
+	])('refuses %s instead of dropping it', (_field, request, message) => {
 		const error = caught(() => toReplicateInput(request));
 		expect(error).toBeInstanceOf(ProviderApiError);
 		expect((error as ProviderApiError).kind).toBe('invalidInput');
-		expect(error.message).toContain(field);
+		expect(error.message).toBe(message);
 	});
 
 	it('treats an empty voice list as no voices', () => {
@@ -102,7 +174,80 @@ describe('toReplicateInput', () => {
 	});
 
 	it('refuses create voice', () => {
-		expect(caught(() => toReplicateInput({ operation: 'createVoice', voiceUrl: 'https://e/a.mp3' })).message).toMatch(/does not offer createVoice/);
+		expect(caught(() => toReplicateInput({ operation: 'createVoice', voiceUrl: 'https://e/a.mp3' })).message).toBe(
+			'Operation is Create Voice: Replicate does not offer it',
+		);
+	});
+
+	// Contract correction: motion control runs on kwaivgi/kling-v2.6-motion-control with `mode` std | pro.
+	it('sends the motion-control mode as it is, std or pro', () => {
+		const request: VideoRequest = { operation: 'motionControl', image: 'i', video: 'v', characterOrientation: 'image', quality: 'pro' };
+		expect(toReplicateInput(request)).toEqual({
+			model: 'kwaivgi/kling-v2.6-motion-control',
+			input: { image: 'i', video: 'v', character_orientation: 'image', mode: 'pro' },
+		});
+		expect(caught(() => toReplicateInput({ ...request, model: 'kling-v3' })).message).toBe('Model is Kling v3: Replicate offers Motion Control with Kling v2.6');
+	});
+
+	// Contract correction: Kling v3 is kwaivgi/kling-v3-video, its `mode` "standard" | "pro" (tierWord).
+	it('maps Kling v3 text to video onto kwaivgi/kling-v3-video with the mode word', () => {
+		const request: VideoRequest = { operation: 'textToVideo', model: 'kling-v3', prompt: 'p', duration: 12, aspectRatio: '1:1', generateAudio: true, quality: 'std' };
+		expect(toReplicateInput(request)).toEqual({
+			model: 'kwaivgi/kling-v3-video',
+			input: { prompt: 'p', duration: 12, aspect_ratio: '1:1', generate_audio: true, mode: 'standard' },
+		});
+		expect(toReplicateInput({ ...request, quality: 'pro' }).input.mode).toBe('pro');
+		expect(toReplicateInput({ ...request, quality: undefined }).input.mode).toBe('pro');
+		expect(toReplicateInput({ ...request, duration: 3 }).input.duration).toBe(3);
+		expect(caught(() => toReplicateInput({ ...request, duration: 16 })).message).toBe(
+			"Duration is 16 s: Replicate's Kling v3 takes 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14 and 15 seconds",
+		);
+	});
+
+	it('maps Kling v3 image to video with start and end image', () => {
+		expect(
+			toReplicateInput({
+				operation: 'imageToVideo',
+				model: 'kling-v3',
+				prompt: 'p',
+				duration: 8,
+				generateAudio: false,
+				startImage: 'https://e/s.png',
+				endImage: 'https://e/e.png',
+				quality: 'std',
+			}),
+		).toEqual({
+			model: 'kwaivgi/kling-v3-video',
+			input: { prompt: 'p', duration: 8, generate_audio: false, start_image: 'https://e/s.png', end_image: 'https://e/e.png', mode: 'standard' },
+		});
+	});
+});
+
+// Contract correction: replicateOperationOf returns the model beside the operation.
+describe('replicateOperationOf', () => {
+	const prediction = (model: string, input: Record<string, unknown> = {}) =>
+		parseReplicate(replicatePredictionSchema, { id: 'p1', status: 'processing', model, input }, 'prediction');
+
+	it('reads model and operation from the model, and image to video from start_image', () => {
+		expect(replicateOperationOf(prediction('kwaivgi/kling-v2.6', { prompt: 'x' }), null)).toEqual({ model: 'kling-v2.6', operation: 'textToVideo' });
+		expect(replicateOperationOf(prediction('kwaivgi/kling-v2.6', { start_image: 'https://e/i.png' }), null)).toEqual({
+			model: 'kling-v2.6',
+			operation: 'imageToVideo',
+		});
+		expect(replicateOperationOf(prediction('kwaivgi/kling-v3-video', { prompt: 'x', mode: 'standard' }), null)).toEqual({
+			model: 'kling-v3',
+			operation: 'textToVideo',
+		});
+		expect(replicateOperationOf(prediction('kwaivgi/kling-v3-video', { start_image: 'https://e/i.png' }), 'textToVideo')).toEqual({
+			model: 'kling-v3',
+			operation: 'imageToVideo',
+		});
+		expect(replicateOperationOf(prediction('kwaivgi/kling-v2.6-motion-control'), null)).toEqual({ model: 'kling-v2.6', operation: 'motionControl' });
+	});
+
+	it('keeps the known operation, and no model, for a model it does not know', () => {
+		expect(replicateOperationOf(prediction('black-forest-labs/flux-dev'), 'textToVideo')).toEqual({ model: null, operation: 'textToVideo' });
+		expect(replicateOperationOf(prediction('black-forest-labs/flux-dev'), null)).toEqual({ model: null, operation: null });
 	});
 });
 
@@ -127,6 +272,7 @@ describe('replicateJob', () => {
 			jobId: 'abc123',
 			provider: 'replicate',
 			operation: 'textToVideo',
+			model: 'kling-v2.6',
 			status: 'succeeded',
 			videoUrl: 'https://replicate.delivery/x.mp4',
 			expiresAt: '2025-06-01T13:02:00.000Z',
@@ -153,6 +299,17 @@ describe('replicateJob', () => {
 		expect(job({ status: 'processing', input: { prompt: 'x', start_image: 'https://e/i.png', duration: 5, generate_audio: false } }).operation).toBe('imageToVideo');
 		const motion = job({ status: 'processing', model: 'kwaivgi/kling-v2.6-motion-control', input: { keep_original_sound: true } });
 		expect(motion).toMatchObject({ operation: 'motionControl', durationSeconds: null, hasAudio: true, estimatedCostUsd: null });
+	});
+
+	it('names Kling v3 as the model of a kling-v3-video prediction; no price is published for it', () => {
+		const v3 = job({
+			status: 'succeeded',
+			model: 'kwaivgi/kling-v3-video',
+			input: { prompt: 'x', start_image: 'https://e/i.png', duration: 8, generate_audio: true, mode: 'pro' },
+			output: 'https://replicate.delivery/y.mp4',
+			completed_at: '2025-06-01T12:02:00.000Z',
+		});
+		expect(v3).toMatchObject({ model: 'kling-v3', operation: 'imageToVideo', durationSeconds: 8, hasAudio: true, estimatedCostUsd: null });
 	});
 
 	it('a failed prediction is a failed job, content policy recognised', () => {

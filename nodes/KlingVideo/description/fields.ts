@@ -106,15 +106,27 @@ const SCALAR_FIELDS: Partial<Record<RequestField, (operation: GenerationOperatio
 		placeholder: 'e.g. Narrator',
 		description: 'A name for the new voice, up to 20 characters',
 	}),
-	voiceIds: () => ({
-		displayName: 'Voice IDs',
-		name: 'voiceIds',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. 829834573021, 829834573022',
-		description:
-			'Up to two voice IDs (from Create Voice), separated by commas. Refer to them in the prompt as &lt;&lt;&lt;voice_1&gt;&gt;&gt; and &lt;&lt;&lt;voice_2&gt;&gt;&gt;. Needs Generate Audio on.',
-	}),
+	voiceIds: (_operation, provider) =>
+		PROVIDERS[provider].capabilities.listsVoices
+			? {
+					// The account's voices and the provider's presets, picked from a list.
+					displayName: 'Voice Names or IDs',
+					name: 'voiceIds',
+					type: 'multiOptions',
+					typeOptions: { loadOptionsMethod: 'listVoices' },
+					default: [],
+					description:
+						'Up to two voices; refer to them in the prompt as &lt;&lt;&lt;voice_1&gt;&gt;&gt; and &lt;&lt;&lt;voice_2&gt;&gt;&gt;. Needs Generate Audio on. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+				}
+			: {
+					displayName: 'Voice IDs',
+					name: 'voiceIds',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. 829834573021, 829834573022',
+					description:
+						'Up to two voice IDs (from Create Voice), separated by commas. Refer to them in the prompt as &lt;&lt;&lt;voice_1&gt;&gt;&gt; and &lt;&lt;&lt;voice_2&gt;&gt;&gt;. Needs Generate Audio on.',
+				},
 	characterOrientation: () => ({
 		displayName: 'Character Orientation',
 		name: 'characterOrientation',

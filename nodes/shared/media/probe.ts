@@ -80,6 +80,28 @@ export function probeMp4DurationSeconds(bytes: Buffer): number | null {
 	return timescale ? duration / timescale : null;
 }
 
+/** Width and height of the first video track (`moov/trak/tkhd` of a `vide` handler), or null. */
+export function probeMp4FrameSize(bytes: Buffer): { width: number; height: number } | null {
+	const moov = findBox(bytes, 0, bytes.length, 'moov');
+	if (!moov) return null;
+	for (let offset = moov.contentStart; offset + 8 <= moov.end; ) {
+		const size = bytes.readUInt32BE(offset);
+		if (size < 8) return null;
+		if (bytes.toString('ascii', offset + 4, offset + 8) === 'trak') {
+			const trak = { contentStart: offset + 8, end: Math.min(moov.end, offset + size) };
+			const mdia = findBox(bytes, trak.contentStart, trak.end, 'mdia');
+			const hdlr = mdia && findBox(bytes, mdia.contentStart, mdia.end, 'hdlr');
+			const tkhd = findBox(bytes, trak.contentStart, trak.end, 'tkhd');
+			if (hdlr && tkhd && bytes.toString('ascii', hdlr.contentStart + 8, hdlr.contentStart + 12) === 'vide') {
+				// tkhd ends with width and height as 16.16 fixed point.
+				return { width: bytes.readUInt32BE(tkhd.end - 8) >>> 16, height: bytes.readUInt32BE(tkhd.end - 4) >>> 16 };
+			}
+		}
+		offset += size;
+	}
+	return null;
+}
+
 /** True when the bytes start like an ISO base media file (MP4, MOV). */
 export function looksLikeMp4(bytes: Buffer): boolean {
 	return bytes.length >= 12 && ['ftyp', 'moov', 'mdat', 'free', 'wide'].includes(bytes.toString('ascii', 4, 8));

@@ -127,8 +127,10 @@ export function modelsOf(table: ModelTable, operation: GenerationOperation): Mod
 
 export interface EndpointMatch {
 	model: ModelId;
+	/** The first operation of the path; where two share it (Replicate's text and image to video), the caller tells them apart. */
 	operation: GenerationOperation;
-	quality: Quality;
+	/** Null where both modes share the path (the mode travels in the body). */
+	quality: Quality | null;
 }
 
 /** Which model, operation and mode an endpoint path belongs to (lists and webhooks name only the endpoint). */
@@ -136,9 +138,8 @@ export function findEndpoint(table: ModelTable, path: string | null | undefined)
 	if (!path) return null;
 	for (const [model, rows] of Object.entries(table) as [ModelId, Partial<Record<GenerationOperation, OperationRow>>][]) {
 		for (const [operation, row] of Object.entries(rows) as [GenerationOperation, OperationRow][]) {
-			for (const quality of tiersOf(row)) {
-				if (row.endpoints[quality]?.path === path) return { model, operation, quality };
-			}
+			const modes = tiersOf(row).filter((tier) => row.endpoints[tier]?.path === path);
+			if (modes.length) return { model, operation, quality: modes.length === 1 ? modes[0] : null };
 		}
 	}
 	return null;

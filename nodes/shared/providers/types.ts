@@ -41,6 +41,8 @@ export interface Capabilities {
 	idempotentSubmit: boolean;
 	/** The provider can cancel a queued or running job (WaveSpeed and Kling document no cancel). */
 	cancel: boolean;
+	/** The provider lists the account's voices (`listVoices`), so the panel can offer them to pick. */
+	listsVoices: boolean;
 }
 
 /** What a node resolved from its credential, in the adapter's own terms. */
@@ -92,6 +94,16 @@ export interface WebhookDelivery {
 	operation?: GenerationOperation | null;
 }
 
+/** A voice a job can speak in. */
+export interface Voice {
+	voiceId: string;
+	name: string;
+	/** The provider's own preset, or one the account created. */
+	preset: boolean;
+	/** A sample of the voice, where the provider gives one. */
+	trialUrl: string | null;
+}
+
 export interface ProviderClient {
 	readonly provider: ProviderId;
 	submit(request: VideoRequest, options?: SubmitOptions): Promise<Job>;
@@ -106,6 +118,8 @@ export interface ProviderClient {
 	uploadMedia(file: UploadableFile, signal?: AbortSignal): Promise<string>;
 	/** Replicate and WaveSpeed: the account's webhook signing secret. */
 	fetchWebhookSecret?(signal?: AbortSignal): Promise<string>;
+	/** The voices the account can use (its own and the provider's presets), where the provider lists them (Kling). */
+	listVoices?(signal?: AbortSignal): Promise<Voice[]>;
 	/**
 	 * Checks a delivery the provider's way and returns the job it reports. Throws
 	 * `WebhookRejectedError` for anything not provably from the provider. For Kling, which signs

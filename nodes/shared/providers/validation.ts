@@ -3,10 +3,10 @@
  * billed: the model offers the operation, every field set is one the row maps, the mode and the
  * duration exist, the prompt fits, required fields are there, and the row's rules hold.
  */
-import type { VideoRequest } from '../job';
+import type { Quality, VideoRequest } from '../job';
 import { FIELD_LABELS, listWords, OPERATION_LABELS, QUALITY_LABELS, quote } from '../labels';
 import { DEFAULT_MODEL, MODEL_LABELS } from './models';
-import { offeredFields, qualityOf, rowOf, tiersOf, type ProviderTable } from './table';
+import { offeredFields, qualityOf, rowOf, tiersOf, type OperationRow, type ProviderTable } from './table';
 import type { RequestField } from './types';
 import { isSet } from './values';
 
@@ -15,6 +15,10 @@ export interface Problem {
 	field: RequestField | 'operation' | 'model' | 'request';
 	message: string;
 }
+
+/** The other modes of a row whose endpoints take a field this mode lacks. */
+const takenInOtherModes = (row: OperationRow, field: RequestField, tier: Quality) =>
+	tiersOf(row).filter((other) => other !== tier && offeredFields(row, other).includes(field));
 
 /** Every problem of a request for a provider, in the panel's words; empty when it may be sent. */
 export function requestProblems(table: ProviderTable, request: VideoRequest): Problem[] {
@@ -33,8 +37,8 @@ export function requestProblems(table: ProviderTable, request: VideoRequest): Pr
 		];
 	}
 	const problems: Problem[] = [];
-	const asked = 'quality' in request ? request.quality : undefined;
-	const offered = offeredFields(row, asked && row.endpoints[asked] ? asked : qualityOf(request, row));
+	const tier = qualityOf(request, row);
+	const offered = offeredFields(row, tier);
 	for (const [field, value] of Object.entries(request)) {
 		if (field === 'operation' || field === 'model' || !isSet(value)) continue;
 		if (!offered.includes(field as RequestField)) {
@@ -48,7 +52,9 @@ export function requestProblems(table: ProviderTable, request: VideoRequest): Pr
 				message:
 					field === 'quality'
 						? `${label} is ${shown}: ${where} offers ${OPERATION_LABELS[request.operation]} only in mode ${QUALITY_LABELS[tiers[0]]}`
-						: `${label} is ${shown}: ${where} takes no ${label} for ${OPERATION_LABELS[request.operation]}`,
+						: takenInOtherModes(row, field as RequestField, tier).length
+							? `${label} is ${shown}: ${where} takes no ${label} for ${OPERATION_LABELS[request.operation]} in mode ${QUALITY_LABELS[tier]}; allowed are Mode ${listWords(takenInOtherModes(row, field as RequestField, tier).map((other) => QUALITY_LABELS[other]))}, or no ${label}`
+							: `${label} is ${shown}: ${where} takes no ${label} for ${OPERATION_LABELS[request.operation]}`,
 			});
 		}
 	}

@@ -107,6 +107,7 @@ export const falCapabilities: Capabilities = {
 	outputRetentionSeconds: OUTPUT_RETENTION_SECONDS,
 	idempotentSubmit: false,
 	cancel: true,
+	listsVoices: false,
 };
 
 // ---------------------------------------------------------------------------------------------

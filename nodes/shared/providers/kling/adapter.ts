@@ -30,6 +30,7 @@ import type {
 	ProviderCredentials,
 	SubmitOptions,
 	UploadableFile,
+	Voice,
 	WebhookDelivery,
 } from '../types';
 import { classifyFailure } from '../failures';
@@ -94,6 +95,11 @@ export const KLING_EXTERNAL_ID = { allowed: /^[A-Za-z0-9_-]+$/, maxLength: 64 } 
 // naming the id or a duplicate, after which the task is queried by its external id (the query path takes either id).
 const DUPLICATE_EXTERNAL_ID = /external_task_id|duplicat|already exist/i;
 
+/** Kling's preset voices (its API reference, Custom Voices). */
+const KLING_PRESET_VOICES_PATH = '/v1/general/presets-voices';
+/** The voice lists take up to 1000 per page; one page is plenty for a picker. */
+const KLING_VOICE_PAGE_SIZE = 200;
+
 /** Page size of the list endpoints (Kling allows up to 500). */
 export const KLING_LIST_PAGE_SIZE = 100;
 /** Kling documents 10 MB for image inputs. */
@@ -112,6 +118,7 @@ export const klingCapabilities: Capabilities = {
 	outputRetentionSeconds: OUTPUT_RETENTION_SECONDS,
 	idempotentSubmit: true,
 	cancel: false,
+	listsVoices: true,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -367,6 +374,27 @@ class KlingClient implements ProviderClient {
 			});
 		}
 		return file.data.toString('base64');
+	}
+
+	/** The account's finished custom voices, then Kling's presets (one page of each: Kling lists up to 1000 per page). */
+	async listVoices(signal?: AbortSignal): Promise<Voice[]> {
+		const voices: Voice[] = [];
+		for (const [path, preset] of [
+			[KLING_PATHS.createVoice, false],
+			[KLING_PRESET_VOICES_PATH, true],
+		] as const) {
+			const response = await this.send({ url: `${this.host}${path}?pageNum=1&pageSize=${KLING_VOICE_PAGE_SIZE}`, kind: 'read', signal });
+			const envelope = this.envelopeOf(response);
+			if (!envelope) throw klingError(response, `list of ${path}`);
+			for (const task of parseKlingAnswer(klingTaskListSchema, envelope.data, 'voice list')) {
+				if (task.task_status !== 'succeed') continue;
+				for (const voice of task.task_result?.voices ?? []) {
+					const voiceId = String(voice.voice_id);
+					voices.push({ voiceId, name: voice.voice_name?.trim() || voiceId, preset, trialUrl: typeof voice.trial_url === 'string' ? voice.trial_url : null });
+				}
+			}
+		}
+		return voices;
 	}
 
 	async verifyWebhook(delivery: WebhookDelivery): Promise<Job> {

@@ -80,6 +80,7 @@ export const replicateCapabilities: Capabilities = {
 	outputRetentionSeconds: REPLICATE_OUTPUT_RETENTION_SECONDS,
 	idempotentSubmit: false,
 	cancel: true,
+	listsVoices: false,
 };
 
 export interface ReplicateSubmitOptions extends SubmitOptions {

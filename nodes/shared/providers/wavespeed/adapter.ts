@@ -74,6 +74,7 @@ export const wavespeedCapabilities: Capabilities = {
 	outputRetentionSeconds: WAVESPEED_OUTPUT_RETENTION_SECONDS,
 	idempotentSubmit: false,
 	cancel: false,
+	listsVoices: false,
 };
 
 /** The model path and body of a request; refuses, before anything is sent, what the model does not take. */
@@ -97,7 +98,7 @@ function requestedFromEcho(prediction: WavespeedPrediction, match: EndpointMatch
 	const row = match ? rowOf(WAVESPEED_MODELS, match.model, match.operation) : undefined;
 	if (!row || !match) return { durationSeconds: null, hasAudio: null };
 	const durationField = row.fields.duration?.name;
-	const omitted: readonly string[] = row.endpoints[match.quality]?.omits ?? [];
+	const omitted: readonly string[] = (match.quality && row.endpoints[match.quality]?.omits) || [];
 	const audioField = match.operation === 'motionControl' ? row.fields.keepOriginalSound : row.fields.generateAudio;
 	const audio = audioField ? input[audioField.name] : undefined;
 	return {

@@ -3,7 +3,7 @@
  * `kwaivgi/kling-v3.0-{pro|std}/…` on WaveSpeed's API v3; each mode is its own model path.
  * Sources are WaveSpeed's model pages (their `llms.txt` input schemas where they exist) and API docs.
  */
-import { voicesNeedAudio } from '../rules';
+import { endImageWithoutAudio, voicesNeedAudio } from '../rules';
 import { unconfirmed, type ModelTable, type Source } from '../table';
 
 const MODELS = 'https://wavespeed.ai/models/kwaivgi';
@@ -88,7 +88,11 @@ export const WAVESPEED_MODELS = {
 			durations: { values: [5, 10], source: V26_PRO_I2V },
 			promptMaxLength: PROMPT_LIMIT,
 			imageTypes: JPG_PNG(V26_PRO_I2V),
-			rules: [voicesNeedAudio('https://wavespeed.ai/docs (seed 003: "When the voice_id parameter is not empty … billed based on the with voice generation metric")')],
+			rules: [
+				voicesNeedAudio('https://wavespeed.ai/docs (seed 003: "When the voice_id parameter is not empty … billed based on the with voice generation metric")'),
+				// Kling's own rule for v2.6 start and end frames; WaveSpeed relays Kling and states none of its own.
+				endImageWithoutAudio('Kling v2.6', unconfirmed("WaveSpeed states no rule; Kling's capability map allows start and end frame only without audio")),
+			],
 		},
 		motionControl: {
 			endpoints: {
@@ -96,8 +100,8 @@ export const WAVESPEED_MODELS = {
 				std: { path: 'kwaivgi/kling-v2.6-std/motion-control', source: 'https://wavespeed.ai/kling-2-6-api (7 REST endpoints)' },
 			},
 			fields: {
-				image: { name: 'image', source: V3_STD_MC },
-				video: { name: 'video', source: V3_STD_MC },
+				image: { name: 'image', source: V26_MC },
+				video: { name: 'video', source: V26_MC },
 				characterOrientation: { name: 'character_orientation', source: V26_MC },
 				keepOriginalSound: { name: 'keep_original_sound', source: V26_MC },
 				prompt: { name: 'prompt', source: V26_MC },
