@@ -76,6 +76,8 @@ export interface ProviderModule {
 		throttled(ctx: RequestContext, retryAfterSeconds: number, reason: 'rate' | 'concurrency'): void;
 		serverError(ctx: RequestContext, status: number): void;
 		notFound(ctx: RequestContext): void;
+		/** Kling only: HTTP 429 with code 1304, the IP allow-list refusal (final, not to be retried). */
+		ipWhitelisted?(ctx: RequestContext): void;
 	};
 	/** What the provider posts to the job's webhook URL on this change (often nothing). */
 	webhooksFor(change: JobChange, core: EmulatorCore): WebhookMessage[];

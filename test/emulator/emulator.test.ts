@@ -7,7 +7,6 @@ import { EMULATOR_CREDENTIALS as C, startEmulator, type Emulator } from './index
 import {
 	download,
 	falAuth,
-	fixtureSize,
 	getJson,
 	isMp4,
 	klingAuth,
@@ -429,17 +428,19 @@ describe('media', () => {
 		expect(emulator.counters().count({ route: 'download' })).toBe(6);
 	});
 
-	it('streams a large output as the MP4 then a free box, with the exact Content-Length', async () => {
+	it('streams a large output as the rendered MP4 then a free box, with the exact Content-Length', async () => {
 		emulator.configure({ outputBytes: 3_000_000 });
 		await falSubmit({ prompt: 'x', generate_audio: false });
-		const { outputUrl } = await finished('fal');
+		const { outputUrl, id } = await finished('fal');
 		const result = await download(outputUrl!);
 		expect(Number(result.headers.get('content-length'))).toBe(3_000_000);
 		expect(result.bytes.length).toBe(3_000_000);
 		expect(isMp4(result.bytes)).toBe(true);
-		const fixtureLength = fixtureSize(false);
-		expect(result.bytes.readUInt32BE(fixtureLength)).toBe(3_000_000 - fixtureLength);
-		expect(result.bytes.subarray(fixtureLength + 4, fixtureLength + 8).toString('latin1')).toBe('free');
+		const head = emulator.outputVideo('fal', id);
+		expect(result.bytes.subarray(0, head.length).equals(head)).toBe(true);
+		const headLength = head.length;
+		expect(result.bytes.readUInt32BE(headLength)).toBe(3_000_000 - headLength);
+		expect(result.bytes.subarray(headLength + 4, headLength + 8).toString('latin1')).toBe('free');
 		const submitted = emulator.jobs('fal')[0];
 		const answer = await getJson(`${emulator.url}/fal-queue/fal-ai/kling-video/requests/${submitted.id}`, falAuth);
 		expect(answer.body.video.file_size).toBe(3_000_000);
@@ -448,12 +449,12 @@ describe('media', () => {
 	it('uses a 64-bit free box past 4 GiB (checked through a Range request, nothing held in memory)', async () => {
 		emulator.configure({ outputBytes: 5 * 1024 ** 3 });
 		await klingSubmit({ prompt: 'x' });
-		const { outputUrl } = await finished('kling');
-		const fixtureLength = fixtureSize(false);
-		const header = await download(outputUrl!, { range: `bytes=${fixtureLength}-${fixtureLength + 15}` });
-		expect(header.headers.get('content-range')).toBe(`bytes ${fixtureLength}-${fixtureLength + 15}/${5 * 1024 ** 3}`);
+		const { outputUrl, id } = await finished('kling');
+		const headLength = emulator.outputVideo('kling', id).length;
+		const header = await download(outputUrl!, { range: `bytes=${headLength}-${headLength + 15}` });
+		expect(header.headers.get('content-range')).toBe(`bytes ${headLength}-${headLength + 15}/${5 * 1024 ** 3}`);
 		expect(header.bytes.readUInt32BE(0)).toBe(1);
 		expect(header.bytes.subarray(4, 8).toString('latin1')).toBe('free');
-		expect(Number(header.bytes.readBigUInt64BE(8))).toBe(5 * 1024 ** 3 - fixtureLength);
+		expect(Number(header.bytes.readBigUInt64BE(8))).toBe(5 * 1024 ** 3 - headLength);
 	});
 });

@@ -5,7 +5,7 @@
 import type { FaultKind, FaultSpec, ProviderName, RouteName } from './types';
 
 /** Faults that change how one HTTP answer is made. */
-const REQUEST_FAULTS: readonly FaultKind[] = ['429', '5xx', 'reset', 'truncate'];
+const REQUEST_FAULTS: readonly FaultKind[] = ['429', '5xx', 'reset', 'truncate', 'ipWhitelist'];
 /** Faults that mark the job a submit creates. */
 export const JOB_FAULTS: readonly FaultKind[] = ['contentPolicy', 'stuck', 'duplicateWebhook', 'expiredOutput'];
 
@@ -24,6 +24,9 @@ export function validateFault(input: unknown): FaultSpec {
 	}
 	if (JOB_FAULTS.includes(fault.kind) && fault.route !== undefined && fault.route !== 'submit') {
 		throw new Error(`a ${fault.kind} fault marks the job a submit creates: its route can only be "submit"`);
+	}
+	if (fault.kind === 'ipWhitelist' && fault.provider !== undefined && fault.provider !== 'kling') {
+		throw new Error('an ipWhitelist fault is Kling\'s code 1304: its provider can only be "kling"');
 	}
 	if (fault.status !== undefined && !Number.isInteger(fault.status)) throw new Error('fault.status must be an integer');
 	if (fault.kind === '5xx' && fault.status !== undefined && (fault.status < 500 || fault.status > 599)) {
@@ -45,7 +48,11 @@ export class FaultBook {
 	add(spec: FaultSpec): void {
 		const times = spec.times ?? 1;
 		const remaining = times < 0 || !Number.isFinite(times) ? Number.POSITIVE_INFINITY : times;
-		if (remaining > 0) this.armed.push({ ...spec, route: spec.route ?? defaultRoute(spec.kind), remaining });
+		// Only Kling has an IP allow-list refusal: the fault never hits another provider.
+		const provider = spec.kind === 'ipWhitelist' ? 'kling' : spec.provider;
+		if (remaining > 0) {
+			this.armed.push({ ...spec, ...(provider ? { provider } : {}), route: spec.route ?? defaultRoute(spec.kind), remaining });
+		}
 	}
 
 	reset(): void {

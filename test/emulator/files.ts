@@ -1,12 +1,14 @@
 /**
  * The emulator's stand-in for the providers' CDNs (replicate.delivery, fal.media, WaveSpeed's
- * CloudFront): `/files/{provider}/outputs/{job}/{name}` serves a finished job's video and
- * `/files/{provider}/uploads/{id}/{name}` serves an uploaded file. Public like the real CDNs (no
- * auth); the provider segment lets counters and faults be scoped per provider.
+ * CloudFront): `/files/{provider}/outputs/{job}/{name}` serves a finished job's video (rendered
+ * for that job, see outputVideo.ts) and `/files/{provider}/uploads/{id}/{name}` serves an
+ * uploaded file. Public like the real CDNs (no auth); the provider segment lets counters and
+ * faults be scoped per provider. fal's multipart part and complete URLs are in multipart.ts.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { EmulatorCore, RequestContext, Route } from './context';
-import { bufferFile, fixture, serveFile, VirtualMp4 } from './media';
+import { bufferFile, serveFile, VirtualMp4 } from './media';
+import { outputVideo } from './outputVideo';
 import { sendJson } from './respond';
 import { PROVIDERS, type EmulatedJob, type ProviderName } from './types';
 
@@ -15,24 +17,36 @@ export interface UploadedFile {
 	provider: ProviderName;
 	fileName: string;
 	contentType: string;
-	/** null until the bytes arrive (fal: initiate, then PUT). */
+	/** null until the bytes arrive (fal: initiate, then PUT or parts + complete; WaveSpeed: ticket, then PUT). */
 	bytes: Buffer | null;
-	/** fal: the token the signed upload URL carries. */
+	/** The token the signed upload URL carries (fal storage, WaveSpeed tickets). */
 	uploadToken: string | null;
 	metadata: unknown;
 	createdAt: Date;
+	/** fal multipart: the parts received so far, by part number; null for other uploads. */
+	parts: Map<number, { bytes: Buffer; etag: string }> | null;
+	/** WaveSpeed ticket: the byte count the PUT must carry (the ticket's `size`). */
+	expectedSize: number | null;
+	/** WaveSpeed ticket: the Content-Type the PUT must carry (a signed header of the upload URL). */
+	expectedContentType: string | null;
 }
+
+type NewUpload = Omit<UploadedFile, 'id' | 'createdAt' | 'uploadToken' | 'parts' | 'expectedSize' | 'expectedContentType'> &
+	Partial<Pick<UploadedFile, 'expectedSize' | 'expectedContentType'>> & { withToken?: boolean; multipart?: boolean };
 
 export class UploadStore {
 	private readonly files = new Map<string, UploadedFile>();
 
-	add(init: Omit<UploadedFile, 'id' | 'createdAt' | 'uploadToken'> & { withToken?: boolean }): UploadedFile {
-		const { withToken, ...fields } = init;
+	add(init: NewUpload): UploadedFile {
+		const { withToken, multipart, ...fields } = init;
 		const file: UploadedFile = {
+			expectedSize: null,
+			expectedContentType: null,
 			...fields,
 			id: randomUUID().replace(/-/g, ''),
-			uploadToken: withToken ? randomBytes(16).toString('hex') : null,
+			uploadToken: withToken || multipart ? randomBytes(16).toString('hex') : null,
 			createdAt: new Date(),
+			parts: multipart ? new Map() : null,
 		};
 		this.files.set(`${file.provider}:${file.id}`, file);
 		return file;
@@ -52,14 +66,13 @@ export const FILES_PREFIX = '/files';
 export const uploadUrl = (core: EmulatorCore, file: UploadedFile) =>
 	`${core.url}${FILES_PREFIX}/${file.provider}/uploads/${file.id}/${encodeURIComponent(file.fileName)}`;
 
-export const outputFileName = (job: EmulatedJob) => `${job.id}.mp4`;
+export const outputFileName = (job: Pick<EmulatedJob, 'id'>) => `${job.id}.mp4`;
 
-export const outputUrl = (core: Pick<EmulatorCore, 'url'>, job: EmulatedJob) =>
+export const outputUrl = (core: Pick<EmulatorCore, 'url'>, job: Pick<EmulatedJob, 'provider' | 'id'>) =>
 	`${core.url}${FILES_PREFIX}/${job.provider}/outputs/${job.id}/${outputFileName(job)}`;
 
 /** The output as served now (size depends on the configured `outputBytes`). */
-export const outputFile = (core: EmulatorCore, job: EmulatedJob) =>
-	new VirtualMp4(fixture(job.withAudio), core.config().outputBytes);
+export const outputFile = (core: EmulatorCore, job: EmulatedJob) => new VirtualMp4(outputVideo(job), core.config().outputBytes);
 
 /** Which provider a `/files/...` path belongs to, for counters and fault scoping. */
 export function filesProvider(path: string): ProviderName | null {
@@ -109,18 +122,34 @@ export const filesRoutes: readonly Route[] = [
 	},
 	{
 		// A signed upload URL (fal storage, WaveSpeed upload tickets): the bytes of an initiated
-		// upload, authorised by the token it carries.
+		// upload, authorised by the token it carries; no Authorization header is needed (the
+		// SDKs send none). A WaveSpeed ticket signs its size and Content-Type: a PUT that differs
+		// is refused, as a presigned URL refuses it.
 		method: 'PUT',
 		pattern: /^\/(fal|wavespeed)\/uploads\/([^/]+)\/[^/]+$/,
 		name: 'uploadPut',
 		auth: false,
 		async handle(ctx, [, provider, id]) {
 			const file = ctx.core.uploads.get(provider as ProviderName, id);
-			if (!file || file.uploadToken === null || ctx.url.searchParams.get('token') !== file.uploadToken) {
+			if (!file || file.uploadToken === null || file.parts !== null || ctx.url.searchParams.get('token') !== file.uploadToken) {
 				return sendJson(ctx, 403, { error: 'Forbidden', detail: 'Invalid or expired upload URL' });
 			}
-			file.bytes = await ctx.body();
-			if (ctx.req.headers['content-type']) file.contentType = ctx.req.headers['content-type'];
+			const contentType = ctx.req.headers['content-type'];
+			if (file.expectedContentType !== null && contentType !== file.expectedContentType) {
+				return sendJson(ctx, 403, {
+					error: 'SignatureDoesNotMatch',
+					detail: `the upload URL was signed for Content-Type ${file.expectedContentType}, the request sent ${contentType ?? 'none'}`,
+				});
+			}
+			const bytes = await ctx.body();
+			if (file.expectedSize !== null && bytes.length !== file.expectedSize) {
+				return sendJson(ctx, 400, {
+					error: 'Bad Request',
+					detail: `the body is ${bytes.length} bytes, the upload ticket says ${file.expectedSize}`,
+				});
+			}
+			file.bytes = bytes;
+			if (contentType) file.contentType = contentType;
 			sendJson(ctx, 200, {});
 		},
 	},

@@ -12,6 +12,7 @@ import { CounterLog } from './counters';
 import { EMULATOR_CREDENTIALS, type EmulatorCredentials } from './credentials';
 import { FaultBook, validateFault } from './faults';
 import { outputUrl, UploadStore } from './files';
+import { outputVideo } from './outputVideo';
 import { fal } from './providers/fal';
 import { kling } from './providers/kling';
 import { replicate } from './providers/replicate';
@@ -33,6 +34,7 @@ import { WebhookSender } from './webhooks';
 export { EMULATOR_CREDENTIALS } from './credentials';
 export { CLI_TIMINGS, TEST_TIMINGS } from './types';
 export type {
+	AspectRatio,
 	EmulatedJob,
 	EmulatorConfig,
 	EmulatorCounters,
@@ -101,6 +103,11 @@ export interface Emulator {
 	counters(): EmulatorCounters;
 	/** Copies of every job, newest first. */
 	jobs(provider?: ProviderName): EmulatedJob[];
+	/**
+	 * The MP4 a finished job's output URL serves (before any `outputBytes` padding): rendered for
+	 * the job (frame shape, length, audio, label). Throws for an unknown job or one without a video.
+	 */
+	outputVideo(provider: ProviderName, id: string): Buffer;
 	/** Ends a job now (a stuck one too); default outcome `succeeded`. Throws for an unknown job. */
 	finishJob(provider: ProviderName, id: string, outcome?: 'succeeded' | 'failed'): void;
 	/** The webhook this provider would send for the job now, signed (or mis-signed) as asked. */
@@ -218,6 +225,12 @@ class EmulatorInstance implements Emulator {
 
 	jobs(provider?: ProviderName): EmulatedJob[] {
 		return this.store.list(provider).map((job) => structuredClone(job));
+	}
+
+	outputVideo(provider: ProviderName, id: string): Buffer {
+		const job = this.requireJob(provider, id);
+		if (job.operation === 'createVoice') throw new Error(`${provider} job ${id} makes a voice, not a video`);
+		return outputVideo(job);
 	}
 
 	finishJob(provider: ProviderName, id: string, outcome: 'succeeded' | 'failed' = 'succeeded'): void {

@@ -1,8 +1,9 @@
 /**
- * Output videos: two real tiny MP4s (with and without an AAC track), optionally followed by a
+ * Serving files: an output is its rendered MP4 (outputVideo.ts), optionally followed by a
  * padding `free` box up to any size. The padding is produced as it is sent, so a 500 MB output
  * costs no memory here and measures only the client. Range requests are honoured (206) so a
  * client can resume, and a truncate fault cuts the body halfway after a full Content-Length.
+ * The two committed fixture MP4s are no longer served; `fixture()` stays for tests that read them.
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -29,7 +30,7 @@ const LARGE_BOX_HEADER = 16;
 const ZEROS = Buffer.alloc(64 * 1024);
 
 /**
- * An output as a virtual file: the fixture, then (when asked for more bytes) one `free` box
+ * An output as a virtual file: the MP4 (`head`), then (when asked for more bytes) one `free` box
  * whose payload is zeros. A box over 4 GiB uses the 64-bit `largesize` form.
  */
 export class VirtualMp4 {

@@ -6,7 +6,6 @@ import { EMULATOR_CREDENTIALS as C, startEmulator, type Emulator } from './index
 import {
 	download,
 	falAuth,
-	fixtureSize,
 	getJson,
 	isMp4,
 	klingAuth,
@@ -14,6 +13,7 @@ import {
 	postJson,
 	replicateAuth,
 	until,
+	videoFacts,
 	wavespeedAuth,
 } from './testHelpers';
 
@@ -28,7 +28,7 @@ describe('Replicate', () => {
 	const create = (input: unknown, headers: Record<string, string> = replicateAuth, model = 'kwaivgi/kling-v2.6') =>
 		postJson(`${emulator.baseUrls.replicate}/models/${model}/predictions`, headers, { input });
 
-	it('runs a prediction from starting to succeeded and serves an MP4 with audio', async () => {
+	it('runs a prediction from starting to succeeded and serves an MP4 with audio, as asked', async () => {
 		const created = await create({ prompt: 'a cat', duration: 5, aspect_ratio: '16:9' });
 		expect(created.status).toBe(201);
 		expect(created.body).toMatchObject({ status: 'starting', model: 'kwaivgi/kling-v2.6', output: null, data_removed: false });
@@ -46,14 +46,14 @@ describe('Replicate', () => {
 		const video = await download(done.output);
 		expect(video.status).toBe(200);
 		expect(isMp4(video.bytes)).toBe(true);
-		expect(video.bytes.length).toBe(fixtureSize(true));
+		expect(videoFacts(video.bytes)).toEqual({ seconds: 5, width: 192, height: 108, hasAudio: true });
 	});
 
-	it('serves the silent fixture when audio was not asked for', async () => {
+	it('serves a silent video when audio was not asked for', async () => {
 		const created = await create({ prompt: 'quiet', generate_audio: false });
 		emulator.finishJob('replicate', created.body.id);
 		const { body } = await getJson(created.body.urls.get, replicateAuth);
-		expect((await download(body.output)).bytes.length).toBe(fixtureSize(false));
+		expect(videoFacts((await download(body.output)).bytes).hasAudio).toBe(false);
 	});
 
 	it('holds a create with Prefer: wait until the prediction ends', async () => {
@@ -185,9 +185,11 @@ describe('fal', () => {
 		expect(status.logs.length).toBeGreaterThan(0);
 		const result = await getJson(submitted.body.response_url, falAuth);
 		expect(result.status).toBe(200);
-		expect(result.body.video).toMatchObject({ content_type: 'video/mp4', file_size: fixtureSize(false) });
+		expect(result.body.video).toMatchObject({ content_type: 'video/mp4' });
 		const video = await download(result.body.video.url);
 		expect(isMp4(video.bytes)).toBe(true);
+		expect(result.body.video.file_size).toBe(video.bytes.length);
+		expect(videoFacts(video.bytes)).toEqual({ seconds: 10, width: 192, height: 108, hasAudio: false });
 		expect(emulator.jobs('fal')[0]).toMatchObject({ durationSeconds: 10, withAudio: false });
 	});
 
@@ -377,7 +379,7 @@ describe('Kling API', () => {
 		});
 		expect(done.task_result.videos[0]).toMatchObject({ duration: '5' });
 		expect(done.final_unit_deduction).toBe('5');
-		expect((await download(done.task_result.videos[0].url)).bytes.length).toBe(fixtureSize(true));
+		expect(videoFacts((await download(done.task_result.videos[0].url)).bytes)).toMatchObject({ seconds: 5, hasAudio: true });
 		const list = await getJson(`${emulator.baseUrls.kling}/v1/videos/text2video?pageNum=1&pageSize=1`, klingAuth());
 		expect(list.body.data.map((t: { task_id: string }) => t.task_id)).toEqual([taskId]);
 	});
@@ -401,16 +403,27 @@ describe('Kling API', () => {
 			{ prompt: 'x', duration: 5 },
 			{ prompt: 'x', sound: true },
 			{ prompt: 'x', aspect_ratio: '4:3' },
-			{ prompt: 'x', sound: 'on', mode: 'std' },
-			{ prompt: 'x', cfg_scale: 0.5 },
+			{ model_name: 'kling-v2-6', prompt: 'x', sound: 'on', mode: 'std' },
+			{ model_name: 'kling-v2-6', prompt: 'x', cfg_scale: 0.5 },
 			{ duration: '5' },
 		];
 		for (const body of cases) {
 			const response = await submit('text2video', body);
 			expect([response.status, response.body.code]).toEqual([400, 1201]);
 		}
-		const tail = await submit('image2video', { image: 'https://x/i.png', image_tail: 'https://x/t.png', mode: 'pro', sound: 'on' });
-		expect(tail.body.code).toBe(1201);
+		const tail = await submit('image2video', {
+			model_name: 'kling-v2-6',
+			image: 'https://x/i.png',
+			image_tail: 'https://x/t.png',
+			mode: 'pro',
+			sound: 'on',
+		});
+		expect(tail.body).toMatchObject({ code: 1201, message: expect.stringContaining('image_tail') });
+		const tailStd = await submit('image2video', { model_name: 'kling-v2-6', image: 'https://x/i.png', image_tail: 'https://x/t.png' });
+		expect(tailStd.body.code).toBe(1201);
+		const tailPro = await submit('image2video', { model_name: 'kling-v2-6', image: 'https://x/i.png', image_tail: 'https://x/t.png', mode: 'pro' });
+		expect(tailPro.body.code).toBe(0);
+		emulator.reset();
 		const dataUrl = await submit('image2video', { image: 'data:image/png;base64,AAAA' });
 		expect(dataUrl.body.code).toBe(1201);
 		const motion = await submit('motion-control', { image_url: 'https://x/i.png', video_url: 'https://x/v.mp4', mode: 'std' });

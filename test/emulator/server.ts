@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorCore, Mount, ProviderModule, RequestContext, Route } from './context';
 import type { CounterLog } from './counters';
 import { filesProvider, filesRoutes, FILES_PREFIX } from './files';
+import { multipartRoutes } from './multipart';
 import { readBody, sendJson } from './respond';
 import type { ProviderName } from './types';
 
@@ -30,9 +31,11 @@ const cdnErrors: ProviderModule['errors'] = {
 
 const underPrefix = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
 
+const CDN_ROUTES: readonly Route[] = [...filesRoutes, ...multipartRoutes];
+
 function resolve(modules: readonly ProviderModule[], path: string): Resolved | null {
 	if (underPrefix(path, FILES_PREFIX)) {
-		return { module: null, provider: filesProvider(path.slice(FILES_PREFIX.length)), mount: { prefix: FILES_PREFIX, routes: filesRoutes } };
+		return { module: null, provider: filesProvider(path.slice(FILES_PREFIX.length)), mount: { prefix: FILES_PREFIX, routes: CDN_ROUTES } };
 	}
 	for (const module of modules) {
 		const mount = module.mounts.find((m) => underPrefix(path, m.prefix));
@@ -117,6 +120,10 @@ export function createRequestHandler(
 			}
 			if (fault.kind === '429') return errors.throttled(ctx, fault.retryAfterSeconds ?? 1, 'rate');
 			if (fault.kind === '5xx') return errors.serverError(ctx, fault.status ?? 500);
+			if (fault.kind === 'ipWhitelist') {
+				if (errors.ipWhitelisted) return errors.ipWhitelisted(ctx);
+				return errors.serverError(ctx, 500);
+			}
 			ctx.truncate = true;
 		}
 

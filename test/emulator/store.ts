@@ -22,6 +22,9 @@ export type NewJob = Pick<
 	| 'input'
 	| 'withAudio'
 	| 'durationSeconds'
+	| 'aspectRatio'
+	| 'imageSize'
+	| 'label'
 	| 'webhookUrl'
 	| 'webhookEvents'
 	| 'externalTaskId'
@@ -30,6 +33,8 @@ export type NewJob = Pick<
 > & {
 	/** Input the provider accepts at submit but rejects once it runs (fal validates in the runner). */
 	runtimeFailure?: EmulatedJob['failure'];
+	/** Create voice: the voice id it produces (default `voice_<job id>`). */
+	voiceId?: string;
 };
 
 export const isTerminal = (state: JobState) => TERMINAL_STATES.includes(state);
@@ -40,6 +45,7 @@ export class JobStore {
 	private readonly jobs = new Map<string, EmulatedJob>();
 	private readonly timers = new Map<string, NodeJS.Timeout>();
 	private readonly runtimeFailures = new Map<string, EmulatedJob['failure']>();
+	private readonly voiceIds = new Map<string, string>();
 	private readonly events = new EventEmitter();
 	private seq = 0;
 
@@ -58,7 +64,7 @@ export class JobStore {
 	}
 
 	create(init: NewJob): EmulatedJob {
-		const { runtimeFailure, ...fields } = init;
+		const { runtimeFailure, voiceId, ...fields } = init;
 		const job: EmulatedJob = {
 			...fields,
 			state: 'queued',
@@ -73,6 +79,7 @@ export class JobStore {
 		};
 		this.jobs.set(key(job.provider, job.id), job);
 		if (runtimeFailure) this.runtimeFailures.set(key(job.provider, job.id), runtimeFailure);
+		if (voiceId !== undefined) this.voiceIds.set(key(job.provider, job.id), voiceId);
 		this.emit(job, null);
 		const { queuedMs } = this.config();
 		this.schedule(job, queuedMs, () => this.tryStart(job));
@@ -149,6 +156,7 @@ export class JobStore {
 		this.timers.clear();
 		this.jobs.clear();
 		this.runtimeFailures.clear();
+		this.voiceIds.clear();
 	}
 
 	private tryStart(job: EmulatedJob): void {
@@ -182,7 +190,7 @@ export class JobStore {
 
 	private succeed(job: EmulatedJob): void {
 		job.logs.push({ message: 'Generation finished', at: new Date() });
-		if (job.operation === 'createVoice') job.voiceId = `voice_${job.id}`;
+		if (job.operation === 'createVoice') job.voiceId = this.voiceIds.get(key(job.provider, job.id)) ?? `voice_${job.id}`;
 		else job.outputUrl = this.outputUrl(job);
 		this.transition(job, 'succeeded');
 	}

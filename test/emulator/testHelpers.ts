@@ -9,6 +9,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { EMULATOR_CREDENTIALS as C } from './index';
+import { mp4Info } from './probe';
 
 export const replicateAuth = { authorization: `Bearer ${C.replicateToken}`, 'content-type': 'application/json' };
 export const falAuth = { authorization: `Key ${C.falKey}`, 'content-type': 'application/json' };
@@ -57,8 +58,29 @@ export async function download(url: string, headers: Record<string, string> = {}
 	return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
 }
 
-export const fixtureSize = (withAudio: boolean) =>
-	readFileSync(join(__dirname, '..', 'fixtures', 'media', withAudio ? 'video-with-audio.mp4' : 'video-silent.mp4')).length;
+/** The committed ffmpeg-made MP4s (1 s, 64x36; test/fixtures/media/README.md). */
+export const fixtureBytes = (withAudio: boolean) =>
+	readFileSync(join(__dirname, '..', 'fixtures', 'media', withAudio ? 'video-with-audio.mp4' : 'video-silent.mp4'));
+
+/** Length, frame size and audio of an MP4 (throws when it is not one). */
+export function videoFacts(bytes: Buffer) {
+	const info = mp4Info(bytes);
+	if (!info || !info.hasVideo) throw new Error('not an MP4 with a video track');
+	return { seconds: info.seconds, width: info.width, height: info.height, hasAudio: info.hasAudio };
+}
+
+/** The smallest PNG the emulator's probe reads: signature and IHDR (the size is all it looks at). */
+export function pngHeader(width: number, height: number): Buffer {
+	const ihdr = Buffer.alloc(25);
+	ihdr.writeUInt32BE(13, 0);
+	ihdr.write('IHDR', 4, 'latin1');
+	ihdr.writeUInt32BE(width, 8);
+	ihdr.writeUInt32BE(height, 12);
+	ihdr.set([8, 2, 0, 0, 0], 16);
+	return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ihdr]);
+}
+
+export const dataUrl = (bytes: Buffer, type: string) => `data:${type};base64,${bytes.toString('base64')}`;
 
 export const isMp4 = (bytes: Buffer) => bytes.subarray(4, 8).toString('latin1') === 'ftyp';
 

@@ -12,6 +12,10 @@ export const TERMINAL_STATES: readonly JobState[] = ['succeeded', 'failed', 'can
 
 export type Operation = 'textToVideo' | 'imageToVideo' | 'motionControl' | 'createVoice';
 
+/** The aspect ratios every provider offers for text to video. */
+export type AspectRatio = '16:9' | '9:16' | '1:1';
+export const ASPECT_RATIOS: readonly AspectRatio[] = ['16:9', '9:16', '1:1'];
+
 /**
  * Route labels used by the counters and by fault scoping. Every provider uses the same label for
  * the same role so a test can say `{ route: 'submit' }` without knowing the path.
@@ -25,6 +29,7 @@ export type RouteName =
 	| 'stream'
 	| 'upload'
 	| 'uploadPut'
+	| 'uploadComplete'
 	| 'file'
 	| 'download'
 	| 'secret'
@@ -42,14 +47,16 @@ export type FaultKind =
 	| 'contentPolicy'
 	| 'stuck'
 	| 'duplicateWebhook'
-	| 'expiredOutput';
+	| 'expiredOutput'
+	| 'ipWhitelist';
 
 export interface FaultSpec {
 	/** Omitted: any provider. */
 	provider?: ProviderName;
 	/**
-	 * Omitted: any route for 429 / 5xx / reset; `download` for truncate; `submit` for the job
-	 * faults (contentPolicy, stuck, duplicateWebhook, expiredOutput), which mark the next job(s).
+	 * Omitted: any route for 429 / 5xx / reset / ipWhitelist; `download` for truncate; `submit`
+	 * for the job faults (contentPolicy, stuck, duplicateWebhook, expiredOutput), which mark the
+	 * next job(s). `ipWhitelist` is Kling's (HTTP 429, code 1304, final) and only Kling's.
 	 */
 	route?: RouteName;
 	kind: FaultKind;
@@ -98,10 +105,19 @@ export interface EmulatedJob {
 	kind: string;
 	/** The input exactly as received. */
 	input: Record<string, unknown>;
-	/** Whether the output carries an audio track. */
+	/** Whether the output carries an audio track (audio was asked, and the model has it). */
 	withAudio: boolean;
-	/** Output length in seconds as requested (5 or 10). */
+	/**
+	 * Output length in seconds: as requested, or (motion control) the reference video's length
+	 * when the emulator can read it, else 5. 0 for create-voice.
+	 */
 	durationSeconds: number;
+	/** The output's frame shape, when it follows an aspect ratio (asked or default); null when it follows `imageSize`. */
+	aspectRatio: AspectRatio | null;
+	/** The start (or character) image's size, when the emulator could read it; the output takes its shape. */
+	imageSize: { width: number; height: number } | null;
+	/** Drawn on the output: the job id and the first words of the prompt. */
+	label: string;
 	state: JobState;
 	/** Monotonic creation order, for stable list paging. */
 	seq: number;

@@ -1,9 +1,11 @@
 /**
  * fal.ai under three prefixes, one per real host: `/fal-queue` (queue.fal.run: submit, status,
- * status stream, result, cancel; this file), `/fal-api` and `/fal-rest` (falPlatform.ts).
+ * status stream, result, cancel; this file), `/fal-api` (falPlatform.ts) and `/fal-rest`
+ * (falPlatform.ts, storage in falStorage.ts). Endpoint schemas: falSchemas.ts.
  *
- * Like the real queue, a submit is accepted without looking at the input: field errors surface
- * when the request runs, as COMPLETED with a 422 result (and an ERROR webhook). Webhooks are
+ * Like the real queue, a submit is accepted without looking at the input: field errors (a wrong
+ * type, an unknown field, a broken rule) surface when the request runs, as COMPLETED with a 422
+ * result `{detail: [{loc: ["body", field], msg, type}]}` (and an ERROR webhook). Webhooks are
  * signed with Ed25519 over `request_id \n user_id \n timestamp \n sha256(body)`.
  */
 import { checkStaticKey } from '../auth';
@@ -13,10 +15,13 @@ import { readJson, isObject, sendJson } from '../respond';
 import { falHeaders, unixSeconds } from '../signing';
 import { isTerminal } from '../store';
 import type { EmulatedJob } from '../types';
+import { planOutput, voiceOutput } from '../outputPlan';
 import { check } from '../validate';
 import { shapeDelivery, type WebhookMessage } from '../webhooks';
 import { APP_ID, ENDPOINTS, pydanticIssues, resultAnswer } from './falModel';
+import { falOutput } from './falSchemas';
 import { apiRoutes, restRoutes } from './falPlatform';
+import { storageRoutes } from './falStorage';
 import { jobFaults, randomId } from './shared';
 
 const QUEUE = '/fal-queue';
@@ -59,20 +64,19 @@ async function submit(ctx: RequestContext, endpoint: string): Promise<void> {
 		return sendJson(ctx, 422, { detail: body.ok ? 'Input should be a valid dictionary' : body.message });
 	}
 	const input = body.value;
-	const issues = check(input, spec.schema);
+	// Field errors first; the model's own validators only run on input whose fields are right.
+	const fieldIssues = check(input, spec.schema);
+	const issues = fieldIssues.length > 0 ? fieldIssues : (spec.rules ?? []).flatMap((rule) => rule(input));
 	const webhook = ctx.url.searchParams.get('fal_webhook');
+	const id = randomId('fal');
 	const job = ctx.core.store.create({
 		provider: 'fal',
-		id: randomId('fal'),
+		id,
 		model: endpoint,
 		kind: APP_ID,
 		operation: spec.operation,
 		input,
-		withAudio:
-			spec.operation === 'motionControl'
-				? input.keep_original_sound !== false
-				: spec.operation !== 'createVoice' && input.generate_audio !== false,
-		durationSeconds: typeof input.duration === 'string' && input.duration === '10' ? 10 : 5,
+		...(spec.operation === 'createVoice' ? voiceOutput(id) : planOutput(ctx.core, id, falOutput(spec, input))),
 		quality: spec.quality,
 		webhookUrl: webhook,
 		webhookEvents: null,
@@ -213,7 +217,7 @@ export const fal: ProviderModule = {
 	mounts: [
 		{ prefix: QUEUE, routes: queueRoutes },
 		{ prefix: API, routes: apiRoutes },
-		{ prefix: REST, routes: restRoutes },
+		{ prefix: REST, routes: [...storageRoutes, ...restRoutes] },
 	],
 	authenticate(ctx) {
 		const result = checkStaticKey(ctx.req, 'Key', ctx.core.credentials.falKey);

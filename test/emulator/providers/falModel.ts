@@ -1,57 +1,17 @@
 /**
- * What fal's Kling endpoints accept and answer: the input schemas, and the result a finished
- * request gives (the result GET, the COMPLETED status's error fields, the webhook payload and
- * the platform request list all read it from here).
+ * What fal's Kling endpoints answer: the result a finished request gives (the result GET, the
+ * COMPLETED status's error fields, the webhook payload and the platform request list all read
+ * it from here), and the runner's pydantic errors. The input schemas are in falSchemas.ts.
  */
 import type { EmulatorCore } from '../context';
 import { outputFile, outputFileName } from '../files';
-import type { EmulatedJob, Operation } from '../types';
-import type { Issue, Schema } from '../validate';
+import type { EmulatedJob } from '../types';
+import type { Issue } from '../validate';
+
+export { ENDPOINTS } from './falSchemas';
 
 /** Status, result and cancel use the app id (first two path segments) only. */
 export const APP_ID = 'fal-ai/kling-video';
-
-const t2v: Schema = {
-	prompt: { type: 'string', required: true, maxLength: 2500 },
-	negative_prompt: { type: 'string' },
-	duration: { type: 'string', oneOf: ['5', '10'] },
-	aspect_ratio: { type: 'string', oneOf: ['16:9', '9:16', '1:1'] },
-	cfg_scale: { type: 'number', min: 0, max: 1 },
-	generate_audio: { type: 'boolean' },
-};
-const i2v: Schema = {
-	prompt: { type: 'string', required: true, maxLength: 2500 },
-	start_image_url: { type: 'string', required: true },
-	end_image_url: { type: 'string' },
-	duration: { type: 'string', oneOf: ['5', '10'] },
-	negative_prompt: { type: 'string' },
-	cfg_scale: { type: 'number', min: 0, max: 1 },
-	generate_audio: { type: 'boolean' },
-	voice_ids: { type: 'stringArray', maxItems: 2 },
-};
-const motionControl: Schema = {
-	image_url: { type: 'string', required: true },
-	video_url: { type: 'string', required: true },
-	character_orientation: { type: 'string', required: true, oneOf: ['image', 'video'] },
-	keep_original_sound: { type: 'boolean' },
-	prompt: { type: 'string', maxLength: 2500 },
-};
-const createVoice: Schema = { voice_url: { type: 'string', required: true } };
-
-interface EndpointSpec {
-	operation: Operation;
-	quality: 'std' | 'pro';
-	schema: Schema;
-	category: string;
-}
-
-export const ENDPOINTS: Record<string, EndpointSpec> = {
-	'fal-ai/kling-video/v2.6/pro/text-to-video': { operation: 'textToVideo', quality: 'pro', schema: t2v, category: 'text-to-video' },
-	'fal-ai/kling-video/v2.6/pro/image-to-video': { operation: 'imageToVideo', quality: 'pro', schema: i2v, category: 'image-to-video' },
-	'fal-ai/kling-video/v2.6/pro/motion-control': { operation: 'motionControl', quality: 'pro', schema: motionControl, category: 'video-to-video' },
-	'fal-ai/kling-video/v2.6/standard/motion-control': { operation: 'motionControl', quality: 'std', schema: motionControl, category: 'video-to-video' },
-	'fal-ai/kling-video/create-voice': { operation: 'createVoice', quality: 'pro', schema: createVoice, category: 'audio' },
-};
 
 /**
  * The result GET (and the webhook payload): 200 with the output, 422 for content policy and
@@ -107,7 +67,10 @@ export function resultAnswer(
 /** Pydantic v2 error items, as fal's runners return them. */
 export function pydanticIssues(issues: Issue[], input: unknown): unknown[] {
 	return issues.map((issue) => {
-		const loc = ['body', issue.field];
+		const loc = ['body', ...issue.path];
+		if (issue.kind === 'unknown') return { type: 'extra_forbidden', loc, msg: 'Extra inputs are not permitted', input: issue.given };
+		// A model validator's error: pydantic puts it at the model's own location.
+		if (issue.kind === 'rule') return { type: 'value_error', loc, msg: `Value error, ${issue.message}`, input, ctx: { error: issue.message } };
 		if (issue.allowed) {
 			const expected = issue.allowed.map((v) => (typeof v === 'string' ? `'${v}'` : String(v))).join(' or ');
 			return { type: 'literal_error', loc, msg: `Input should be ${expected}`, input: issue.given, ctx: { expected } };
@@ -116,14 +79,25 @@ export function pydanticIssues(issues: Issue[], input: unknown): unknown[] {
 			case 'missing':
 				return { type: 'missing', loc, msg: 'Field required', input };
 			case 'type': {
-				const names: Record<string, string> = { string: 'string', int: 'integer', float: 'number', bool: 'boolean', list: 'list' };
+				const names: Record<string, string> = {
+					string: 'string',
+					int: 'integer',
+					float: 'number',
+					bool: 'boolean',
+					list: 'list',
+					dict: 'dictionary',
+				};
 				const type = `${issue.expectedType ?? 'string'}_type`;
 				return { type, loc, msg: `Input should be a valid ${names[issue.expectedType ?? 'string']}`, input: issue.given };
 			}
 			case 'range':
 				return { type: 'less_than_equal', loc, msg: issue.message, input: issue.given };
+			case 'length': {
+				const type = issue.message.includes('at least') ? 'too_short' : 'too_long';
+				return { type, loc, msg: issue.message, input: issue.given };
+			}
 			default:
-				return { type: 'too_long', loc, msg: issue.message, input: issue.given };
+				return { type: 'value_error', loc, msg: issue.message, input: issue.given };
 		}
 	});
 }

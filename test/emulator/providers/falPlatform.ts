@@ -1,12 +1,11 @@
 /**
  * fal's platform hosts: api.fal.ai/v1 (model list, the request list a polling trigger reads) and
- * rest.fal.ai (storage upload, and the webhook JWKS that rest.alpha.fal.ai publishes).
+ * rest.fal.ai (the webhook JWKS that rest.alpha.fal.ai publishes; storage is in falStorage.ts).
  */
 import { checkStaticKey } from '../auth';
 import type { RequestContext, Route } from '../context';
 import { falJwks } from '../credentials';
-import { uploadUrl } from '../files';
-import { intParam, isObject, isoOrNull, readJson, sendJson } from '../respond';
+import { intParam, isoOrNull, sendJson } from '../respond';
 import { isTerminal } from '../store';
 import { ENDPOINTS, resultAnswer } from './falModel';
 
@@ -30,7 +29,7 @@ function listModels(ctx: RequestContext): void {
 		metadata: {
 			display_name: `Kling Video ${endpointId.split('/').slice(2).join(' ')}`,
 			category: spec.category,
-			description: 'Kling v2.6 (emulated)',
+			description: `Kling ${spec.version === 'voice' ? 'voice' : spec.version} (emulated)`,
 			status: 'active',
 			tags: ['video'],
 			updated_at: new Date(0).toISOString(),
@@ -90,28 +89,9 @@ export const apiRoutes: readonly Route[] = [
 	{ method: 'GET', pattern: /^\/v1\/models\/requests\/by-endpoint$/, name: 'list', auth: false, handle: requestsByEndpoint },
 ];
 
-// ---- storage (rest.fal.ai) ------------------------------------------------------------------
-
-async function initiateUpload(ctx: RequestContext): Promise<void> {
-	const body = await readJson(ctx);
-	const value = body.ok && isObject(body.value) ? body.value : null;
-	if (!value || typeof value.file_name !== 'string' || value.file_name === '') {
-		return sendJson(ctx, 422, { detail: [{ type: 'missing', loc: ['body', 'file_name'], msg: 'Field required', input: value }] });
-	}
-	const file = ctx.core.uploads.add({
-		provider: 'fal',
-		fileName: value.file_name,
-		contentType: typeof value.content_type === 'string' ? value.content_type : 'application/octet-stream',
-		bytes: null,
-		metadata: {},
-		withToken: true,
-	});
-	const fileUrl = uploadUrl(ctx.core, file);
-	sendJson(ctx, 200, { upload_url: `${fileUrl}?token=${file.uploadToken}`, file_url: fileUrl });
-}
+// ---- rest.fal.ai ----------------------------------------------------------------------------
 
 export const restRoutes: readonly Route[] = [
-	{ method: 'POST', pattern: /^\/storage\/upload\/initiate$/, name: 'upload', handle: initiateUpload },
 	{
 		method: 'GET',
 		pattern: /^\/\.well-known\/jwks\.json$/,

@@ -1,157 +1,65 @@
 /**
  * Kling's own API (api-singapore.klingai.com) under `/kling`: text2video, image2video and
- * motion-control tasks, query and list. Every request carries a fresh HS256 JWT (codes
- * 1000–1004 when it does not verify). Envelope `{code, message, request_id, data}`, `code: 0`
- * on success — even for a task that failed. `external_task_id` makes a submit idempotent.
- * Callbacks are unsigned POSTs of the task object on each status change.
+ * motion-control tasks, query and list (bodies checked per klingSchemas.ts), and custom voices
+ * (klingVoices.ts). Every request carries a fresh HS256 JWT (codes 1000–1004 when it does not
+ * verify). Envelope `{code, message, request_id, data}`, `code: 0` on success — even for a task
+ * that failed. `external_task_id` makes a submit idempotent. Callbacks are unsigned POSTs of the
+ * task object on each status change.
  */
 import { randomUUID } from 'node:crypto';
 import { verifyKlingJwt } from '../auth';
 import type { ProviderModule, RequestContext, Route } from '../context';
-import { intParam, isObject, readJson, sendJson } from '../respond';
+import { planOutput } from '../outputPlan';
+import { isObject, readJson, sendJson } from '../respond';
 import { newMessageId } from '../signing';
 import { isTerminal } from '../store';
-import type { EmulatedJob, JobState, Operation } from '../types';
-import { check, type Schema } from '../validate';
+import { check } from '../validate';
 import { shapeDelivery, type WebhookMessage } from '../webhooks';
+import { answer, invalidParameter, paging } from './klingEnvelope';
+import { crossFieldIssue, KINDS, modelOf } from './klingSchemas';
+import { answeredExisting, KLING_STATUS, task, taskObject } from './klingTasks';
+import { voiceRoutes } from './klingVoices';
 import { jobFaults, randomId, submitGate } from './shared';
 
 const PREFIX = '/kling';
-const MODEL_NAME = 'kling-v2-6';
-
-const STATUS: Record<JobState, string> = {
-	queued: 'submitted',
-	running: 'processing',
-	succeeded: 'succeed',
-	failed: 'failed',
-	// Kling has no cancel; a job the emulator cancels reads as failed.
-	canceled: 'failed',
-};
-
-const CONTENT_POLICY_MESSAGE = 'Failure to pass the risk control system';
-
-const common: Schema = {
-	model_name: { type: 'string', oneOf: [MODEL_NAME] },
-	callback_url: { type: 'string' },
-	external_task_id: { type: 'string' },
-};
-const generation: Schema = {
-	...common,
-	negative_prompt: { type: 'string', maxLength: 2500 },
-	sound: { type: 'string', oneOf: ['on', 'off'] },
-	mode: { type: 'string', oneOf: ['std', 'pro'] },
-	duration: { type: 'string', oneOf: ['5', '10'] },
-	voice_list: { type: 'objectArray', maxItems: 2 },
-};
-
-const KINDS: Record<string, { operation: Operation; schema: Schema }> = {
-	text2video: {
-		operation: 'textToVideo',
-		schema: {
-			...generation,
-			prompt: { type: 'string', required: true, maxLength: 2500 },
-			aspect_ratio: { type: 'string', oneOf: ['16:9', '9:16', '1:1'] },
-		},
-	},
-	image2video: {
-		operation: 'imageToVideo',
-		schema: {
-			...generation,
-			prompt: { type: 'string', maxLength: 2500 },
-			image: { type: 'string', required: true },
-			image_tail: { type: 'string' },
-		},
-	},
-	'motion-control': {
-		operation: 'motionControl',
-		schema: {
-			...common,
-			prompt: { type: 'string', maxLength: 2500 },
-			image_url: { type: 'string', required: true },
-			video_url: { type: 'string', required: true },
-			keep_original_sound: { type: 'string', oneOf: ['yes', 'no'] },
-			character_orientation: { type: 'string', required: true, oneOf: ['image', 'video'] },
-			mode: { type: 'string', required: true, oneOf: ['std', 'pro'] },
-		},
-	},
-};
-
-/** v2.6 rules across fields (PROVIDERS.md): std has no audio; an end frame only in pro and only without audio. */
-function crossFieldProblem(kind: string, input: Record<string, unknown>): string | null {
-	if ('cfg_scale' in input) return `cfg_scale is not supported by ${MODEL_NAME}`;
-	if (kind === 'motion-control') return null;
-	const soundOn = input.sound === 'on';
-	const mode = input.mode ?? 'std';
-	if (soundOn && mode !== 'pro') return 'sound is only supported in pro mode';
-	if (Array.isArray(input.voice_list) && input.voice_list.length > 0 && !soundOn) return 'voice_list requires sound to be on';
-	if (input.image_tail !== undefined && (mode !== 'pro' || soundOn)) return 'image_tail is only supported in pro mode without sound';
-	if (typeof input.image === 'string' && input.image.startsWith('data:')) {
-		return 'image must be a URL or raw base64 without a data: prefix';
-	}
-	return null;
-}
-
-const answer = (ctx: RequestContext, httpStatus: number, code: number, message: string, data: unknown = null) =>
-	sendJson(ctx, httpStatus, { code, message, request_id: randomUUID(), data });
-
-/**
- * UNCONFIRMED: units per job. Kling bills in units; assumed std 1.5 / pro 2.5 per 5 s, doubled
- * with audio, nothing for a failed task. A string, as Kling's reference types it.
- */
-function unitDeduction(job: EmulatedJob): string {
-	if (job.state !== 'succeeded') return '0';
-	const perFiveSeconds = job.quality === 'pro' ? 2.5 : 1.5;
-	return String(perFiveSeconds * (job.durationSeconds / 5) * (job.withAudio ? 2 : 1));
-}
-
-export function task(job: EmulatedJob): Record<string, unknown> {
-	let message = '';
-	if (job.state === 'failed') message = job.failure?.contentPolicy ? CONTENT_POLICY_MESSAGE : (job.failure?.message ?? 'failed');
-	if (job.state === 'canceled') message = 'Task canceled';
-	const updated = job.completedAt ?? job.startedAt ?? job.createdAt;
-	return {
-		task_id: job.id,
-		task_status: STATUS[job.state],
-		task_status_msg: message,
-		task_info: job.externalTaskId === null ? {} : { external_task_id: job.externalTaskId },
-		...(job.state === 'succeeded'
-			? { task_result: { videos: [{ id: `${job.id}-0`, url: job.outputUrl, duration: String(job.durationSeconds) }] } }
-			: {}),
-		...(isTerminal(job.state) ? { final_unit_deduction: unitDeduction(job) } : {}),
-		created_at: job.createdAt.getTime(),
-		updated_at: updated.getTime(),
-	};
-}
 
 async function submit(ctx: RequestContext, kind: string): Promise<void> {
 	const spec = KINDS[kind];
 	const body = await readJson(ctx);
 	if (!body.ok || !isObject(body.value)) return answer(ctx, 400, 1200, body.ok ? 'request body must be a JSON object' : body.message);
 	const input = body.value;
+	const model = modelOf(kind, input);
 	const issues = check(input, spec.schema);
-	const problem = issues.length > 0 ? issues.map((issue) => issue.message).join('; ') : crossFieldProblem(kind, input);
-	if (problem) return answer(ctx, 400, 1201, problem);
+	const problem = issues.length > 0 ? issues.map((issue) => issue.message).join('; ') : crossFieldIssue(kind, model, input)?.message;
+	if (problem) return invalidParameter(ctx, problem);
 
 	const externalTaskId = typeof input.external_task_id === 'string' ? input.external_task_id : null;
-	const existing = externalTaskId === null ? undefined : ctx.core.store.list('kling').find((job) => job.externalTaskId === externalTaskId);
-	if (existing) {
-		// The same external id is the same task: nothing new is created or billed.
-		ctx.record.jobId = existing.id;
-		return answer(ctx, 200, 0, 'SUCCEED', task(existing));
-	}
+	if (answeredExisting(ctx, kind, externalTaskId)) return;
 	if (!submitGate(ctx, kling)) return;
 	const mode = (input.mode as 'std' | 'pro' | undefined) ?? 'std';
+	const id = randomId('kling');
+	const image = kind === 'image2video' ? (input.image ?? input.image_tail) : input.image_url;
+	const firstShot = Array.isArray(input.multi_prompt) ? (input.multi_prompt[0] as { prompt?: unknown }).prompt : undefined;
 	const job = ctx.core.store.create({
 		provider: 'kling',
-		id: randomId('kling'),
-		model: MODEL_NAME,
+		id,
+		model,
 		kind,
 		operation: spec.operation,
 		input,
-		withAudio: kind === 'motion-control' ? input.keep_original_sound !== 'no' : input.sound === 'on',
-		durationSeconds: input.duration === '10' ? 10 : 5,
+		...planOutput(ctx.core, id, {
+			aspectRatio: input.aspect_ratio,
+			defaultAspectRatio: '16:9',
+			image: kind === 'text2video' ? undefined : image,
+			video: kind === 'motion-control' ? input.video_url : undefined,
+			seconds: Number(input.duration ?? '5'),
+			// sound defaults to off (EN); keep_original_sound to yes.
+			withAudio: kind === 'motion-control' ? input.keep_original_sound !== 'no' : input.sound === 'on',
+			prompt: input.multi_shot === true ? firstShot : input.prompt,
+			rawBase64: true,
+		}),
 		quality: mode,
-		webhookUrl: typeof input.callback_url === 'string' ? input.callback_url : null,
+		webhookUrl: typeof input.callback_url === 'string' && input.callback_url !== '' ? input.callback_url : null,
 		webhookEvents: null,
 		externalTaskId,
 		faults: jobFaults(ctx.core, 'kling'),
@@ -162,7 +70,7 @@ async function submit(ctx: RequestContext, kind: string): Promise<void> {
 
 const KIND = '(text2video|image2video|motion-control)';
 
-const routes: readonly Route[] = [
+const videoRoutes: readonly Route[] = [
 	{
 		method: 'POST',
 		pattern: new RegExp(`^/v1/videos/${KIND}$`),
@@ -186,12 +94,12 @@ const routes: readonly Route[] = [
 		pattern: new RegExp(`^/v1/videos/${KIND}$`),
 		name: 'list',
 		handle(ctx, [, kind]) {
-			const pageNum = intParam(ctx.url, 'pageNum', 1);
-			const pageSize = intParam(ctx.url, 'pageSize', 30);
-			if (pageNum < 1 || pageSize < 1 || pageSize > 500) return answer(ctx, 400, 1201, 'pageNum must be >= 1 and pageSize 1..500');
+			// EN: pageSize 1–500 for the video lists.
+			const page = paging(ctx, 500);
+			if (!page) return;
 			const tasks = ctx.core.store.list('kling').filter((job) => job.kind === kind);
-			const page = tasks.slice((pageNum - 1) * pageSize, pageNum * pageSize);
-			answer(ctx, 200, 0, 'SUCCEED', page.map((job) => task(job)));
+			const slice = tasks.slice((page.pageNum - 1) * page.pageSize, page.pageNum * page.pageSize);
+			answer(ctx, 200, 0, 'SUCCEED', slice.map((job) => task(job)));
 		},
 	},
 ];
@@ -200,7 +108,7 @@ const KLING_5XX: Record<number, number> = { 500: 5000, 503: 5001, 504: 5002 };
 
 export const kling: ProviderModule = {
 	provider: 'kling',
-	mounts: [{ prefix: PREFIX, routes }],
+	mounts: [{ prefix: PREFIX, routes: [...videoRoutes, ...voiceRoutes((ctx) => submitGate(ctx, kling))] }],
 	authenticate(ctx) {
 		const { klingAccessKey, klingSecretKey } = ctx.core.credentials;
 		const result = verifyKlingJwt(ctx.req.headers.authorization, klingAccessKey, klingSecretKey);
@@ -218,23 +126,26 @@ export const kling: ProviderModule = {
 		},
 		serverError: (ctx, status) => answer(ctx, status, KLING_5XX[status] ?? 5000, 'Server internal error'),
 		notFound: (ctx) => answer(ctx, 404, 1202, 'invalid request method or path'),
+		// EN error table: HTTP 429, code 1304, "Trigger the platform's IP whitelisting policy";
+		// the suggestion is to contact customer service, so no Retry-After.
+		ipWhitelisted: (ctx) => answer(ctx, 429, 1304, "Trigger the platform's IP whitelisting policy"),
 	},
-	webhooksFor({ job, from, to }) {
+	webhooksFor({ job, from, to }, core) {
 		// Each status change after submission: processing, then the end.
 		if (!job.webhookUrl || from === null) return [];
 		const message: WebhookMessage = {
 			provider: 'kling',
 			jobId: job.id,
-			event: STATUS[to],
+			event: KLING_STATUS[to],
 			url: job.webhookUrl,
 			messageId: newMessageId(),
-			body: JSON.stringify(task(job)),
+			body: JSON.stringify(taskObject(job, core)),
 			sign: () => ({}),
 		};
 		return isTerminal(to) && job.faults.duplicateWebhook ? [message, message] : [message];
 	},
-	signedDelivery(job, _core, options) {
+	signedDelivery(job, core, options) {
 		// Kling signs nothing: only the body and its tampering are meaningful.
-		return shapeDelivery({}, JSON.stringify(task(job)), options);
+		return shapeDelivery({}, JSON.stringify(taskObject(job, core)), options);
 	},
 };

@@ -1,7 +1,8 @@
 /**
- * Replicate (api.replicate.com/v1) under `/replicate`: model predictions for Kling v2.6 and its
- * motion-control model, get / cancel / list, files, the default webhook secret and the account.
- * Webhooks follow Standard Webhooks (`v1,` base64 HMAC keyed with the decoded secret).
+ * Replicate (api.replicate.com/v1) under `/replicate`: model predictions for Kling v2.6, its
+ * motion-control model and Kling v3 (schemas in replicateSchemas.ts), get / cancel / list,
+ * files, the default webhook secret and the account. Webhooks follow Standard Webhooks (`v1,`
+ * base64 HMAC keyed with the decoded secret).
  */
 import { createHash } from 'node:crypto';
 import type { EmulatorCore, ProviderModule, RequestContext, Route } from '../context';
@@ -11,9 +12,11 @@ import { uploadUrl } from '../files';
 import type { JobChange } from '../store';
 import { isObject, isoOrNull, readJson, readMultipart, sendJson } from '../respond';
 import { newMessageId, standardWebhooksHeaders, unixSeconds } from '../signing';
-import type { EmulatedJob, JobState, Operation } from '../types';
-import { check, type Issue, type Schema } from '../validate';
+import { planOutput } from '../outputPlan';
+import type { EmulatedJob, JobState } from '../types';
+import { check, issue, type Issue } from '../validate';
 import { shapeDelivery, type WebhookMessage } from '../webhooks';
+import { REPLICATE_MODELS } from './replicateSchemas';
 import { jobFaults, randomId, submitGate } from './shared';
 
 const PREFIX = '/replicate';
@@ -30,58 +33,6 @@ const STATUS: Record<JobState, string> = {
 /** Replicate's content-moderation failure text (error code E005). */
 const CONTENT_POLICY_ERROR =
 	'The input or output was flagged as sensitive. Please try again with different inputs. (E005)';
-
-const TEXT_OR_IMAGE: Schema = {
-	prompt: { type: 'string', required: true },
-	negative_prompt: { type: 'string' },
-	start_image: { type: 'string' },
-	aspect_ratio: { type: 'string', oneOf: ['16:9', '9:16', '1:1'] },
-	duration: { type: 'integer', oneOf: [5, 10] },
-	generate_audio: { type: 'boolean' },
-};
-
-/** UNCONFIRMED (PROVIDERS.md): the motion-control model's input names. */
-const MOTION_CONTROL: Schema = {
-	prompt: { type: 'string' },
-	image: { type: 'string', required: true },
-	video: { type: 'string', required: true },
-	mode: { type: 'string', oneOf: ['std', 'pro'] },
-	keep_original_sound: { type: 'boolean' },
-	character_orientation: { type: 'string', oneOf: ['image', 'video'] },
-};
-
-interface ModelSpec {
-	schema: Schema;
-	describe(input: Record<string, unknown>): {
-		operation: Operation;
-		withAudio: boolean;
-		durationSeconds: number;
-		quality: 'std' | 'pro';
-	};
-}
-
-/** The models this emulator runs; any other model answers 404 like an unknown model. */
-const MODELS: Record<string, ModelSpec> = {
-	'kwaivgi/kling-v2.6': {
-		schema: TEXT_OR_IMAGE,
-		describe: (input) => ({
-			operation: input.start_image ? 'imageToVideo' : 'textToVideo',
-			// Seed default: audio on.
-			withAudio: input.generate_audio !== false,
-			durationSeconds: (input.duration as number | undefined) ?? 5,
-			quality: 'pro',
-		}),
-	},
-	'kwaivgi/kling-v2.6-motion-control': {
-		schema: MOTION_CONTROL,
-		describe: (input) => ({
-			operation: 'motionControl',
-			withAudio: input.keep_original_sound !== false,
-			durationSeconds: 5,
-			quality: input.mode === 'std' ? 'std' : 'pro',
-		}),
-	},
-};
 
 const WEBHOOK_EVENTS = ['start', 'output', 'logs', 'completed'];
 
@@ -116,9 +67,22 @@ export function prediction(job: EmulatedJob, core: EmulatorCore): Record<string,
 const problem = (ctx: RequestContext, status: number, title: string, detail: string, extra: object = {}) =>
 	sendJson(ctx, status, { title, detail, status, ...extra });
 
+/** invalid_fields `type` per issue kind (JSON-schema validator names; the exact strings are UNCONFIRMED). */
+const FIELD_ERROR_TYPES: Record<Issue['kind'], string> = {
+	missing: 'required',
+	type: 'invalid_type',
+	enum: 'enum',
+	range: 'range',
+	length: 'length',
+	unknown: 'additional_property_not_allowed',
+	rule: 'invalid',
+};
+
 function invalidInput(ctx: RequestContext, issues: Issue[]): void {
-	problem(ctx, 422, 'Input validation failed', issues.map((i) => `- input.${i.field}: ${i.message}\n`).join(''), {
-		invalid_fields: issues.map((i) => ({ type: i.kind === 'missing' ? 'required' : i.kind, field: `input.${i.field}`, description: i.message })),
+	const field = (i: Issue) => (i.field ? `input.${i.field}` : 'input');
+	const description = (i: Issue) => (i.kind === 'unknown' ? `Additional property ${i.field} is not allowed` : i.message);
+	problem(ctx, 422, 'Input validation failed', issues.map((i) => `- ${field(i)}: ${description(i)}\n`).join(''), {
+		invalid_fields: issues.map((i) => ({ type: FIELD_ERROR_TYPES[i.kind], field: field(i), description: description(i) })),
 	});
 }
 
@@ -131,12 +95,12 @@ function preferWaitSeconds(ctx: RequestContext): number | null {
 }
 
 async function create(ctx: RequestContext, model: string): Promise<void> {
-	const spec = MODELS[model];
+	const spec = REPLICATE_MODELS[model];
 	if (!spec) return problem(ctx, 404, 'Not found', 'The requested model could not be found.');
 	const body = await readJson(ctx);
 	if (!body.ok || !isObject(body.value)) return problem(ctx, 400, 'Bad request', body.ok ? 'The body must be a JSON object.' : body.message);
 	const { input, webhook, webhook_events_filter: events } = body.value;
-	if (!isObject(input)) return invalidInput(ctx, [{ field: '', kind: 'missing', message: 'input is required' }]);
+	if (!isObject(input)) return invalidInput(ctx, [issue('', 'missing', 'input is required')]);
 	const issues = check(input, spec.schema);
 	if (issues.length > 0) return invalidInput(ctx, issues);
 	if (webhook !== undefined && (typeof webhook !== 'string' || !/^https?:\/\//.test(webhook))) {
@@ -146,13 +110,19 @@ async function create(ctx: RequestContext, model: string): Promise<void> {
 		return problem(ctx, 422, 'Input validation failed', `webhook_events_filter items must be one of: ${WEBHOOK_EVENTS.join(', ')}`);
 	}
 	if (!submitGate(ctx, replicate)) return;
+	const id = randomId('replicate');
+	// The model's own checks run in the model: the prediction is created, then fails.
+	const runtimeProblem = spec.runtimeProblem?.(input) ?? null;
 	const job = ctx.core.store.create({
 		provider: 'replicate',
-		id: randomId('replicate'),
+		id,
 		model,
 		kind: model,
 		input,
-		...spec.describe(input),
+		operation: spec.operation(input),
+		quality: spec.quality(input),
+		...planOutput(ctx.core, id, spec.output(input)),
+		runtimeFailure: runtimeProblem === null ? undefined : { message: runtimeProblem, contentPolicy: false },
 		webhookUrl: (webhook as string | undefined) ?? null,
 		webhookEvents: (events as string[] | undefined) ?? null,
 		externalTaskId: null,

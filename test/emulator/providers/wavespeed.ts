@@ -1,20 +1,24 @@
 /**
- * WaveSpeed (api.wavespeed.ai) under `/wavespeed`: Kling v2.6 pro and std submits, create voice,
- * result, history list, binary upload, webhook secret and balance. Every answer is the envelope
+ * WaveSpeed (api.wavespeed.ai) under `/wavespeed`: Kling v2.6 pro and std and v3.0 submits
+ * (schemas in wavespeedSchemas.ts), create voice, result, history list, uploads
+ * (wavespeedUploads.ts), webhook secret and balance. Every answer is the envelope
  * `{code, message, data}`; `code != 200` is an error (the HTTP status says the same).
  * Webhooks: the bare prediction, `webhook-signature: v3,<hex HMAC>` keyed with the secret text.
  */
 import { checkStaticKey } from '../auth';
 import type { EmulatorCore, ProviderModule, RequestContext, Route } from '../context';
 import { WRONG_SECRETS } from '../credentials';
-import { uploadUrl } from '../files';
-import { isObject, readJson, readMultipart, sendJson } from '../respond';
+import { planOutput, voiceOutput } from '../outputPlan';
+import { isObject, readJson, sendJson } from '../respond';
 import { newMessageId, unixSeconds, wavespeedHeaders } from '../signing';
 import { isTerminal } from '../store';
-import type { EmulatedJob, JobState, Operation } from '../types';
-import { check, type Schema } from '../validate';
+import type { EmulatedJob, JobState } from '../types';
+import { check } from '../validate';
 import { shapeDelivery, type WebhookMessage } from '../webhooks';
 import { jobFaults, randomId, submitGate } from './shared';
+import { envelope, ok } from './wavespeedEnvelope';
+import { WAVESPEED_MODELS } from './wavespeedSchemas';
+import { uploadRoutes } from './wavespeedUploads';
 
 const PREFIX = '/wavespeed';
 
@@ -25,49 +29,6 @@ const STATUS: Record<JobState, string> = {
 	failed: 'failed',
 	canceled: 'cancelled',
 };
-
-const t2v: Schema = {
-	prompt: { type: 'string', required: true },
-	negative_prompt: { type: 'string' },
-	cfg_scale: { type: 'number', min: 0, max: 1 },
-	sound: { type: 'boolean' },
-	aspect_ratio: { type: 'string', oneOf: ['1:1', '9:16', '16:9'] },
-	duration: { type: 'integer', oneOf: [5, 10] },
-};
-const i2v: Schema = {
-	image: { type: 'string', required: true },
-	prompt: { type: 'string', required: true },
-	sound: { type: 'boolean' },
-	duration: { type: 'integer', oneOf: [5, 10] },
-	negative_prompt: { type: 'string' },
-	cfg_scale: { type: 'number', min: 0, max: 1 },
-	/** UNCONFIRMED: item shape; Kling's own `[{voice_id}]` is assumed. */
-	voice_list: { type: 'objectArray', maxItems: 2 },
-	/** UNCONFIRMED. */
-	end_image: { type: 'string' },
-};
-/** UNCONFIRMED beyond `image` and `video`. */
-const motionControl: Schema = {
-	image: { type: 'string', required: true },
-	video: { type: 'string', required: true },
-	character_orientation: { type: 'string', oneOf: ['image', 'video'] },
-	keep_original_sound: { type: 'boolean' },
-	prompt: { type: 'string' },
-};
-const createVoice: Schema = { voice_url: { type: 'string', required: true } };
-
-const MODELS: Record<string, { operation: Operation; quality: 'std' | 'pro'; schema: Schema }> = {};
-for (const [tier, quality] of [['pro', 'pro'], ['std', 'std']] as const) {
-	MODELS[`kwaivgi/kling-v2.6-${tier}/text-to-video`] = { operation: 'textToVideo', quality, schema: t2v };
-	MODELS[`kwaivgi/kling-v2.6-${tier}/image-to-video`] = { operation: 'imageToVideo', quality, schema: i2v };
-	MODELS[`kwaivgi/kling-v2.6-${tier}/motion-control`] = { operation: 'motionControl', quality, schema: motionControl };
-}
-MODELS['kwaivgi/kling-v2.6/create-voice'] = { operation: 'createVoice', quality: 'pro', schema: createVoice };
-
-const envelope = (ctx: RequestContext, code: number, message: string, data: unknown) =>
-	sendJson(ctx, code === 200 ? 200 : code, { code, message, data });
-
-const ok = (ctx: RequestContext, data: unknown) => envelope(ctx, 200, 'success', data);
 
 export function prediction(job: EmulatedJob, core: EmulatorCore): Record<string, unknown> {
 	const inferenceMs =
@@ -99,26 +60,24 @@ export function prediction(job: EmulatedJob, core: EmulatorCore): Record<string,
 }
 
 async function submit(ctx: RequestContext, model: string): Promise<void> {
-	const spec = MODELS[model];
+	const spec = WAVESPEED_MODELS[model];
 	if (!spec) return envelope(ctx, 404, `model ${model} not found`, null);
 	const body = await readJson(ctx);
 	if (!body.ok || !isObject(body.value)) return envelope(ctx, 400, body.ok ? 'request body must be a JSON object' : body.message, null);
 	const input = body.value;
-	const issues = check(input, spec.schema);
+	const fieldIssues = check(input, spec.schema);
+	const issues = fieldIssues.length > 0 ? fieldIssues : (spec.rules?.(input) ?? []);
 	if (issues.length > 0) return envelope(ctx, 400, issues.map((issue) => issue.message).join('; '), null);
 	if (!submitGate(ctx, wavespeed)) return;
+	const id = randomId('wavespeed');
 	const job = ctx.core.store.create({
 		provider: 'wavespeed',
-		id: randomId('wavespeed'),
+		id,
 		model,
 		kind: model,
 		operation: spec.operation,
 		input,
-		withAudio:
-			spec.operation === 'motionControl'
-				? input.keep_original_sound !== false
-				: spec.operation !== 'createVoice' && input.sound !== false,
-		durationSeconds: input.duration === 10 ? 10 : 5,
+		...(spec.operation === 'createVoice' ? voiceOutput(id) : planOutput(ctx.core, id, spec.output(input))),
 		quality: spec.quality,
 		webhookUrl: ctx.url.searchParams.get('webhook'),
 		webhookEvents: null,
@@ -156,52 +115,6 @@ async function list(ctx: RequestContext): Promise<void> {
 	});
 }
 
-async function upload(ctx: RequestContext): Promise<void> {
-	const form = await readMultipart(ctx);
-	const part = form?.files.find((p) => p.name === 'file');
-	if (!part) return envelope(ctx, 400, 'multipart field `file` is required', null);
-	const file = ctx.core.uploads.add({
-		provider: 'wavespeed',
-		fileName: part.fileName,
-		contentType: part.contentType,
-		bytes: part.bytes,
-		metadata: {},
-	});
-	ok(ctx, {
-		type: part.contentType.split('/')[0] || 'file',
-		download_url: uploadUrl(ctx.core, file),
-		filename: file.fileName,
-		size: part.bytes.length,
-	});
-}
-
-/**
- * The ticket upload newer SDKs use (wavespeed-javascript 0.3): JSON `{filename, size,
- * content_type}` → `{download_url, upload: {url, method: 'PUT', headers}}`, then a PUT of the bytes.
- */
-async function uploadTicket(ctx: RequestContext): Promise<void> {
-	const body = await readJson(ctx);
-	const ticket = body.ok && isObject(body.value) ? body.value : null;
-	if (!ticket || typeof ticket.filename !== 'string' || ticket.filename === '') return envelope(ctx, 400, 'filename is required', null);
-	const contentType = typeof ticket.content_type === 'string' ? ticket.content_type : 'application/octet-stream';
-	const file = ctx.core.uploads.add({
-		provider: 'wavespeed',
-		fileName: ticket.filename,
-		contentType,
-		bytes: null,
-		metadata: {},
-		withToken: true,
-	});
-	const downloadUrl = uploadUrl(ctx.core, file);
-	ok(ctx, {
-		type: contentType.split('/')[0] || 'file',
-		download_url: downloadUrl,
-		filename: file.fileName,
-		size: ticket.size ?? null,
-		upload: { url: `${downloadUrl}?token=${file.uploadToken}`, method: 'PUT', headers: { 'Content-Type': contentType } },
-	});
-}
-
 const resultRoute = (pattern: RegExp): Route => ({
 	method: 'GET',
 	pattern,
@@ -219,8 +132,7 @@ const routes: readonly Route[] = [
 	// Some WaveSpeed docs poll the bare prediction URL; both answer the same.
 	resultRoute(/^\/api\/v3\/predictions\/([^/]+)$/),
 	{ method: 'POST', pattern: /^\/api\/v3\/predictions$/, name: 'list', handle: list },
-	{ method: 'POST', pattern: /^\/api\/v3\/media\/upload\/binary$/, name: 'upload', handle: upload },
-	{ method: 'POST', pattern: /^\/api\/v3\/media\/uploads$/, name: 'upload', handle: uploadTicket },
+	...uploadRoutes,
 	{
 		method: 'GET',
 		pattern: /^\/api\/v3\/webhook\/secret$/,
