@@ -3,6 +3,7 @@
  * prefix routing, counting, request faults and auth; a provider module only knows its own
  * paths, bodies, states and errors.
  */
+import type { Issue } from './validate';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorCredentials } from './credentials';
 import type { FaultBook } from './faults';
@@ -44,6 +45,8 @@ export interface RequestContext {
 	record: RequestRecord;
 	/** A truncate fault applies: send full headers, half the body, then close. */
 	truncate: boolean;
+	/** A rejectInput fault applies: the submit's validation adds this issue. */
+	injectedIssue?: Issue;
 	/** Aborted when the client goes away (ends `Prefer: wait` holds and status streams). */
 	signal: AbortSignal;
 	/** The whole request body (read once, cached). */

@@ -5,7 +5,7 @@
 import type { FaultKind, FaultSpec, ProviderName, RouteName } from './types';
 
 /** Faults that change how one HTTP answer is made. */
-const REQUEST_FAULTS: readonly FaultKind[] = ['429', '5xx', 'reset', 'truncate', 'ipWhitelist'];
+const REQUEST_FAULTS: readonly FaultKind[] = ['429', '5xx', 'reset', 'truncate', 'ipWhitelist', 'rejectInput'];
 /** Faults that mark the job a submit creates. */
 export const JOB_FAULTS: readonly FaultKind[] = ['contentPolicy', 'stuck', 'duplicateWebhook', 'expiredOutput'];
 
@@ -29,6 +29,7 @@ export function validateFault(input: unknown): FaultSpec {
 		throw new Error('an ipWhitelist fault is Kling\'s code 1304: its provider can only be "kling"');
 	}
 	if (fault.status !== undefined && !Number.isInteger(fault.status)) throw new Error('fault.status must be an integer');
+	if (fault.kind === 'rejectInput' && (typeof fault.field !== 'string' || !fault.field)) throw new Error('a rejectInput fault names the refused input: fault.field');
 	if (fault.kind === '5xx' && fault.status !== undefined && (fault.status < 500 || fault.status > 599)) {
 		throw new Error('fault.status of a 5xx fault must be 500..599');
 	}
@@ -38,6 +39,7 @@ export function validateFault(input: unknown): FaultSpec {
 /** Where a fault applies when the test did not name a route. */
 function defaultRoute(kind: FaultKind): RouteName | undefined {
 	if (kind === 'truncate') return 'download';
+	if (kind === 'rejectInput') return 'submit';
 	if (JOB_FAULTS.includes(kind)) return 'submit';
 	return undefined;
 }

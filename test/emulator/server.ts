@@ -4,6 +4,7 @@
  * `/_emulator` for the controls. For every provider request the server records it, applies an
  * armed request fault, checks the credential, then hands over to the provider's route.
  */
+import { issue } from './validate';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorCore, Mount, ProviderModule, RequestContext, Route } from './context';
 import type { CounterLog } from './counters';
@@ -120,11 +121,12 @@ export function createRequestHandler(
 			}
 			if (fault.kind === '429') return errors.throttled(ctx, fault.retryAfterSeconds ?? 1, 'rate');
 			if (fault.kind === '5xx') return errors.serverError(ctx, fault.status ?? 500);
-			if (fault.kind === 'ipWhitelist') {
+			if (fault.kind === 'rejectInput') {
+				ctx.injectedIssue = issue(fault.field ?? 'input', 'enum', `${fault.field} is not a valid value (injected fault)`);
+			} else if (fault.kind === 'ipWhitelist') {
 				if (errors.ipWhitelisted) return errors.ipWhitelisted(ctx);
 				return errors.serverError(ctx, 500);
-			}
-			ctx.truncate = true;
+			} else ctx.truncate = true;
 		}
 
 		if (!found) return errors.notFound(ctx);

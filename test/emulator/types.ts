@@ -40,6 +40,8 @@ export type RouteName =
 	| 'unknown';
 
 export type FaultKind =
+	/** The submit is refused as the provider refuses invalid input, naming `field` (the package checks the same rules, so only a fault reaches this answer). */
+	| 'rejectInput'
 	| '429'
 	| '5xx'
 	| 'reset'
@@ -64,6 +66,8 @@ export interface FaultSpec {
 	times?: number;
 	/** 5xx: the status to answer (default 500). expiredOutput: 404 or 410 (default 410). */
 	status?: number;
+	/** rejectInput: the provider input field the submit is refused for. */
+	field?: string;
 	/** 429: the Retry-After seconds (default 1). */
 	retryAfterSeconds?: number;
 }

@@ -310,12 +310,20 @@ describe('webhooks', () => {
 });
 
 describe('failures', () => {
+	it('refuses a duration the model lacks before sending anything', async () => {
+		const error = await client.submit({ ...t2v, duration: 7 }).then(() => null, (caught: unknown) => caught);
+		expect(error).toBeInstanceOf(ProviderApiError);
+		expect((error as ProviderApiError).message).toMatch(/^Duration is 7 s: fal\.ai's Kling v2\.6 takes 5 and 10 seconds/);
+		expect(emulator.counters().count({ provider: 'fal' })).toBe(0);
+	});
+
 	it('maps a 422 result (validation) to a failed job saying "field: message"', async () => {
-		// A value the unified schema would refuse, sent anyway to see fal's own answer.
-		const submitted = await client.submit({ ...t2v, duration: 7 as unknown as 5 });
+		// The package checks what fal checks, so only an injected refusal reaches fal's own answer.
+		emulator.injectFault({ provider: 'fal', kind: 'rejectInput', field: 'duration' });
+		const submitted = await client.submit(t2v);
 		const job = await untilTerminal(submitted.ref);
 		expect(job.status).toBe('failed');
-		expect(job.error).toMatchObject({ kind: 'invalidInput', message: expect.stringMatching(/^duration: Input should be '5' or '10'/) });
+		expect(job.error).toMatchObject({ kind: 'invalidInput', message: expect.stringMatching(/^duration: /) });
 	});
 
 	it('maps a content-policy failure to kind contentPolicy', async () => {

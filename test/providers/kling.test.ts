@@ -263,8 +263,8 @@ describe('callbacks (unsigned: re-read from the API)', () => {
 	it('rejects a callback for a task this account does not have (401)', async () => {
 		const error = await rejection(client.verifyWebhook(callback({ task_id: '123456', task_status: 'succeed' })), WebhookRejectedError);
 		expect(error.httpStatus).toBe(401);
-		// Every kind was asked before giving up.
-		expect(emulator.counters().count({ provider: 'kling', route: 'status' })).toBe(3);
+		// Every kind was asked before giving up: the three video kinds and custom voices.
+		expect(emulator.counters().count({ provider: 'kling', route: 'status' })).toBe(4);
 	});
 
 	it('rejects a body without a task id (400) and an oversized body (413)', async () => {
@@ -305,7 +305,7 @@ describe('failures', () => {
 	it('maps a parameter error (400 / 1201) to invalidInput without retrying', async () => {
 		const error = await rejection(client.submit({ ...t2v, negativePrompt: 'n'.repeat(2501) }), ProviderApiError);
 		expect(error).toMatchObject({ httpStatus: 400, code: 1201, kind: 'invalidInput' });
-		expect(error.message).toMatch(/^Kling submit to text2video failed \(HTTP 400, code 1201\): .*negative_prompt/);
+		expect(error.message).toMatch(/^Kling submit to \/v1\/videos\/text2video failed \(HTTP 400, code 1201\): .*negative_prompt/);
 		expect(emulator.counters().count({ provider: 'kling', route: 'submit' })).toBe(1);
 	});
 
@@ -399,5 +399,45 @@ describe('malformed answers', () => {
 		await expect(stubClient.list({ operations: ['textToVideo'] })).rejects.toThrow(/Expected array, received object/);
 		answer = '<html>bad gateway</html>';
 		await expect(stubClient.testCredentials()).rejects.toThrow(MalformedResponseError);
+	});
+});
+
+describe('custom voices and Kling v3', () => {
+	it('creates a named voice, which then appears among the account voices beside the presets', async () => {
+		const submitted = await client.submit({ operation: 'createVoice', voiceUrl: 'https://cdn.example.com/narrator.mp3', voiceName: 'Narrator' });
+		const done = await untilTerminal(submitted.ref);
+		expect(done).toMatchObject({ operation: 'createVoice', status: 'succeeded', videoUrl: null, expiresAt: null });
+		expect(done.voiceId).toMatch(/^\S+$/);
+		const submit = emulator.jobs('kling').find((job) => job.id === submitted.jobId);
+		expect(submit?.input).toMatchObject({ voice_name: 'Narrator', voice_url: 'https://cdn.example.com/narrator.mp3' });
+
+		const voices = await client.listVoices!();
+		expect(voices.filter((voice) => !voice.preset)).toEqual([expect.objectContaining({ voiceId: done.voiceId, name: 'Narrator' })]);
+		const presets = voices.filter((voice) => voice.preset);
+		expect(presets.length).toBeGreaterThan(0);
+		for (const preset of presets) expect(preset.voiceId).toMatch(/^\S+$/);
+	});
+
+	it('refuses a voice sample given inline, before sending anything (Kling fetches it by URL)', async () => {
+		const error = await rejection(client.submit({ operation: 'createVoice', voiceUrl: 'data:audio/mpeg;base64,AAAA', voiceName: 'Inline' }), ProviderApiError);
+		expect(error.message).toMatch(/^Voice Sample is data:audio\/mpeg;base64,AAAA: Kling takes it only by URL/);
+		expect(emulator.counters().count({ provider: 'kling' })).toBe(0);
+	});
+
+	it('submits Kling v3 with model_name kling-v3 and a 12 s duration', async () => {
+		const submitted = await client.submit({ ...t2v, model: 'kling-v3', duration: 12, quality: 'std' });
+		expect(submitted).toMatchObject({ model: 'kling-v3', durationSeconds: 12 });
+		expect(emulator.jobs('kling').find((job) => job.id === submitted.jobId)?.input).toMatchObject({ model_name: 'kling-v3', duration: '12', mode: 'std' });
+		// Kling v3 prices per second from Kling's 3.0 specification: Standard with audio is 0.9 units, $0.126.
+		expect(submitted.estimatedCostUsd).toBeCloseTo(12 * 0.126, 3);
+		await downloadMp4((await untilTerminal(submitted.ref)).videoUrl ?? '', true);
+	});
+
+	it('does not retry 1304 (IP allow-list): one request, a final error', async () => {
+		emulator.injectFault({ provider: 'kling', kind: 'ipWhitelist', times: -1 });
+		const error = await rejection(client.get({ provider: 'kling', jobId: '123', operation: 'textToVideo' }), ProviderApiError);
+		expect(error).toMatchObject({ httpStatus: 429, code: 1304 });
+		expect(error.message).toMatch(/allow-list/);
+		expect(emulator.counters().count({ provider: 'kling' })).toBe(1);
 	});
 });

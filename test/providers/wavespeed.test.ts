@@ -85,20 +85,27 @@ describe('operations end to end', () => {
 		expect(job.input).toEqual({ prompt: 'a lighthouse at dusk', duration: 10, aspect_ratio: '9:16', sound: true, cfg_scale: 0.6 });
 	});
 
-	it('image to video (std) from an uploaded image, with voices', async () => {
+	it('image to video (pro) from an uploaded image, with voices; Standard takes only prompt, image, negative prompt and duration', async () => {
 		const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 		const imageUrl = await client.uploadMedia({ data: png, mimeType: 'image/png', fileName: 'start.png' });
 		expect(imageUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/files\/wavespeed\//);
 		expect((await downloadBytes(imageUrl)).bytes.equals(png)).toBe(true);
 		const done = await untilTerminal(
-			await client.submit({ operation: 'imageToVideo', prompt: 'waves', duration: 5, generateAudio: true, startImage: imageUrl, voiceIds: ['voice_a'], quality: 'std' }),
+			await client.submit({ operation: 'imageToVideo', prompt: 'waves', duration: 5, generateAudio: true, startImage: imageUrl, voiceIds: ['voice_a'], quality: 'pro' }),
 		);
-		expect(done).toMatchObject({ status: 'succeeded', operation: 'imageToVideo' });
+		expect(done).toMatchObject({ status: 'succeeded', operation: 'imageToVideo', model: 'kling-v2.6' });
 		expect(emulator.jobs('wavespeed')[0]).toMatchObject({
-			model: 'kwaivgi/kling-v2.6-std/image-to-video',
+			model: 'kwaivgi/kling-v2.6-pro/image-to-video',
 			input: { image: imageUrl, voice_list: [{ voice_id: 'voice_a' }], sound: true },
 		});
 		expect(isMp4((await downloadBytes(done.videoUrl ?? '')).bytes)).toBe(true);
+		const submittedStandard = await client.submit({ operation: 'imageToVideo', prompt: 'waves', duration: 10, startImage: imageUrl, quality: 'std' });
+		// The Standard model makes no audio; WaveSpeed does not echo the request, so the submit answer carries what was asked.
+		expect(submittedStandard).toMatchObject({ hasAudio: false, durationSeconds: 10 });
+		expect(await untilTerminal(submittedStandard)).toMatchObject({ status: 'succeeded' });
+		const standardJob = emulator.jobs('wavespeed').find((job) => job.id === submittedStandard.jobId);
+		expect(standardJob).toMatchObject({ model: 'kwaivgi/kling-v2.6-std/image-to-video' });
+		expect(Object.keys(standardJob?.input ?? {}).sort()).toEqual(['duration', 'image', 'prompt']);
 	});
 
 	it('motion control', async () => {
@@ -163,7 +170,9 @@ describe('cancel, list, upload, secret, credentials', () => {
 
 describe('failures', () => {
 	it('a 400 says what was wrong and the submit is not repeated', async () => {
-		const error = await rejected(client.submit({ ...textToVideo, duration: 7 } as unknown as VideoRequest));
+		// The package checks what WaveSpeed checks, so only an injected refusal reaches WaveSpeed's own answer.
+		emulator.injectFault({ provider: 'wavespeed', kind: 'rejectInput', field: 'duration' });
+		const error = await rejected(client.submit(textToVideo));
 		expect(error).toMatchObject({ httpStatus: 400, code: 400, kind: 'invalidInput' });
 		expect(error.message).toMatch(/duration/);
 		expect(emulator.counters().count({ provider: 'wavespeed', route: 'submit' })).toBe(1);

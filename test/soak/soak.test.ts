@@ -20,7 +20,7 @@ import path from 'node:path';
 import type { INodeExecutionData } from 'n8n-workflow';
 import type { ProviderId } from '../../nodes/shared/job';
 import { startEmulator, type Emulator } from '../emulator';
-import { fixture, VirtualMp4 } from '../emulator/media';
+import { VirtualMp4 } from '../emulator/media';
 import { binaryToBuffer, chain, node, runWorkflow, startNode } from '../workflow/harness';
 import { emulatorCredentials, NODE_NAME, PROVIDERS } from '../workflow/support';
 import { COMPLETION_FAULTS, faultsFor, isJobFault, JobFaultFeeder, seededRandom, TRIGGER_FAULTS, type PlannedFault } from './faults';
@@ -52,9 +52,9 @@ afterAll(async () => await emulator.close());
 
 const prompt = (tag: string) => `Soak job ${tag}: a ceramic mug on a sunlit table, steam rising`;
 
-/** What every output video must be, byte for byte (silent fixture padded to OUTPUT_BYTES). */
-async function expectedVideo(): Promise<Buffer> {
-	const file = new VirtualMp4(fixture(false), OUTPUT_BYTES);
+/** What a job's output video must be, byte for byte: the emulator's rendering of that job, padded to OUTPUT_BYTES. */
+async function expectedVideo(provider: ProviderId, jobId: string): Promise<Buffer> {
+	const file = new VirtualMp4(emulator.outputVideo(provider, jobId), OUTPUT_BYTES);
 	const chunks: Buffer[] = [];
 	for await (const chunk of file.stream(0, file.size - 1)) chunks.push(chunk as Buffer);
 	return Buffer.concat(chunks);
@@ -112,8 +112,8 @@ async function runBatch(
 }
 
 async function completionPart(planned: PlannedJob[], random: () => number): Promise<CompletionFacts> {
-	const expected = await expectedVideo();
-	const check = async (item: INodeExecutionData) => (await binaryToBuffer(item.binary!.data)).equals(expected);
+	const check = async (item: INodeExecutionData) =>
+		(await binaryToBuffer(item.binary!.data)).equals(await expectedVideo(item.json.provider as ProviderId, String(item.json.jobId)));
 	// Faults drawn up front, in a fixed order, so the seed alone decides them.
 	const work = PROVIDERS.map((provider) =>
 		chunk(

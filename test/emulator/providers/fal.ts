@@ -65,7 +65,7 @@ async function submit(ctx: RequestContext, endpoint: string): Promise<void> {
 	}
 	const input = body.value;
 	// Field errors first; the model's own validators only run on input whose fields are right.
-	const fieldIssues = check(input, spec.schema);
+	const fieldIssues = [...check(input, spec.schema), ...(ctx.injectedIssue ? [ctx.injectedIssue] : [])];
 	const issues = fieldIssues.length > 0 ? fieldIssues : (spec.rules ?? []).flatMap((rule) => rule(input));
 	const webhook = ctx.url.searchParams.get('fal_webhook');
 	const id = randomId('fal');

@@ -29,7 +29,7 @@ async function submit(ctx: RequestContext, kind: string): Promise<void> {
 	if (!body.ok || !isObject(body.value)) return answer(ctx, 400, 1200, body.ok ? 'request body must be a JSON object' : body.message);
 	const input = body.value;
 	const model = modelOf(kind, input);
-	const issues = check(input, spec.schema);
+	const issues = [...check(input, spec.schema), ...(ctx.injectedIssue ? [ctx.injectedIssue] : [])];
 	const problem = issues.length > 0 ? issues.map((issue) => issue.message).join('; ') : crossFieldIssue(kind, model, input)?.message;
 	if (problem) return invalidParameter(ctx, problem);
 

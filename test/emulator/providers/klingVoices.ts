@@ -55,7 +55,7 @@ async function create(ctx: RequestContext, gate: (ctx: RequestContext) => boolea
 	const body = await readJson(ctx);
 	if (!body.ok || !isObject(body.value)) return answer(ctx, 400, 1200, body.ok ? 'request body must be a JSON object' : body.message);
 	const input = body.value;
-	const issues = check(input, CUSTOM_VOICE);
+	const issues = [...check(input, CUSTOM_VOICE), ...(ctx.injectedIssue ? [ctx.injectedIssue] : [])];
 	if (issues.length > 0) return invalidParameter(ctx, issues.map((issue) => issue.message).join('; '));
 	// "voice_url | video_id": one of the two. Sending both is refused (INFERRED: no source says which would win).
 	if (given(input.voice_url) === given(input.video_id)) return invalidParameter(ctx, 'exactly one of voice_url and video_id is required');

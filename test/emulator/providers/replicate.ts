@@ -101,7 +101,7 @@ async function create(ctx: RequestContext, model: string): Promise<void> {
 	if (!body.ok || !isObject(body.value)) return problem(ctx, 400, 'Bad request', body.ok ? 'The body must be a JSON object.' : body.message);
 	const { input, webhook, webhook_events_filter: events } = body.value;
 	if (!isObject(input)) return invalidInput(ctx, [issue('', 'missing', 'input is required')]);
-	const issues = check(input, spec.schema);
+	const issues = [...check(input, spec.schema), ...(ctx.injectedIssue ? [ctx.injectedIssue] : [])];
 	if (issues.length > 0) return invalidInput(ctx, issues);
 	if (webhook !== undefined && (typeof webhook !== 'string' || !/^https?:\/\//.test(webhook))) {
 		return problem(ctx, 422, 'Invalid webhook URL', 'webhook must be a valid URL');

@@ -65,7 +65,7 @@ async function submit(ctx: RequestContext, model: string): Promise<void> {
 	const body = await readJson(ctx);
 	if (!body.ok || !isObject(body.value)) return envelope(ctx, 400, body.ok ? 'request body must be a JSON object' : body.message, null);
 	const input = body.value;
-	const fieldIssues = check(input, spec.schema);
+	const fieldIssues = [...check(input, spec.schema), ...(ctx.injectedIssue ? [ctx.injectedIssue] : [])];
 	const issues = fieldIssues.length > 0 ? fieldIssues : (spec.rules?.(input) ?? []);
 	if (issues.length > 0) return envelope(ctx, 400, issues.map((issue) => issue.message).join('; '), null);
 	if (!submitGate(ctx, wavespeed)) return;
