@@ -48,14 +48,27 @@ const NODES = {
  */
 function expectedFields(description: INodeTypeDescription, values: Record<string, unknown>): string[] {
 	const node = { typeVersion: 1 };
-	const resolved = NodeHelpers.getNodeParameters(description.properties, values as never, true, false, node, description) ?? {};
+	// Display rules are checked against every parameter's value or default, as n8n itself does (a
+	// "Not Used Here" copy depends on its own value: at its default it is hidden).
+	const resolved = NodeHelpers.getNodeParameters(description.properties, values as never, true, true, node, description, { onlySimpleTypes: true }) ?? {};
 	const shown = description.properties.filter(
-		(property: INodeProperties) => property.type !== 'notice' && property.name !== 'provider' && NodeHelpers.displayParameter(resolved, property, node, description),
+		(property: INodeProperties) => property.type !== 'notice' && property.type !== 'hidden' && property.name !== 'provider' && NodeHelpers.displayParameter(resolved, property, node, description),
 	);
 	const names = shown.map((property) => property.name);
 	// n8n adds "Poll Times" (a list of `mode` entries, every minute by default) to polling nodes.
 	if (description.polling) names.push('pollTimes', 'mode');
 	return [...new Set(names)].sort();
+}
+
+/** The models the Model selector offers for a provider and operation (none where it is not shown). */
+function modelsOf(description: INodeTypeDescription, provider: Provider, operation: string): string[] {
+	const property = description.properties.find(
+		(candidate) =>
+			candidate.name === 'model' &&
+			(candidate.displayOptions?.show?.provider as string[] | undefined)?.includes(provider) &&
+			(candidate.displayOptions?.show?.operation as string[] | undefined)?.includes(operation),
+	);
+	return ((property?.options ?? []) as Array<{ value: string }>).map((option) => option.value);
 }
 
 /** The operations the node offers for a provider, with the labels the dropdown shows. */
@@ -140,8 +153,8 @@ async function newWorkflow(): Promise<void> {
 }
 
 /** Pastes nodes onto the canvas, as a user pasting copied workflow JSON (Ctrl+V) does. */
-async function pasteNode(type: string, name: string): Promise<void> {
-	const workflow = { nodes: [{ parameters: {}, id: `${name}-id`, name, type, typeVersion: 1, position: [0, 0] }], connections: {} };
+async function pasteNode(type: string, name: string, parameters: Record<string, unknown> = {}): Promise<void> {
+	const workflow = { nodes: [{ parameters, id: `${name}-id`, name, type, typeVersion: 1, position: [0, 0] }], connections: {} };
 	// Runs in the page (the tests compile without the DOM library, hence a string).
 	await page.evaluate(`(() => {
 		const data = new DataTransfer();
@@ -247,6 +260,13 @@ test('Kling Video: the panel of every provider and operation shows exactly its f
 			await chooseOption('operation', label);
 			await expectFields(expectedFields(description, { provider, operation }), `Kling Video, ${provider}, ${operation}`);
 			await screenshot(`kling-video-${provider}-${operation}`);
+			// Where the provider hosts Kling v3 for the operation, the Model selector shows v3's fields.
+			if (modelsOf(description, provider, operation).includes('kling-v3')) {
+				await chooseOption('model', 'Kling v3');
+				await expectFields(expectedFields(description, { provider, operation, model: 'kling-v3' }), `Kling Video, ${provider}, ${operation}, Kling v3`);
+				await screenshot(`kling-video-${provider}-${operation}-v3`);
+				await chooseOption('model', 'Kling v2.6');
+			}
 		}
 	}
 	if (process.env.KLING_E2E_UPDATE_DOCS === '1') {
@@ -260,6 +280,21 @@ test('Kling Video: the panel of every provider and operation shows exactly its f
 		await page.locator('[data-test-id=ndv]').screenshot({ path: join(REPO_ROOT, 'docs', 'node-panel.png') });
 		await page.setViewportSize({ width: 1600, height: 1800 });
 	}
+	await closeNode();
+});
+
+test('Kling Video: a value the chosen provider does not take shows as "Not Used Here", and a default one does not', async () => {
+	const description = NODES.klingVideo.description();
+	await newWorkflow();
+	// As imported workflow JSON can carry it: a CFG Scale set for fal.ai, on a Replicate node.
+	await pasteNode(NODES.klingVideo.type, 'Kept Value', { provider: 'replicate', operation: 'textToVideo', prompt: 'a mug', cfgScale: 0.7 });
+	await openNode('Kept Value');
+	await chooseCredential('replicate');
+	const expected = expectedFields(description, { provider: 'replicate', operation: 'textToVideo', cfgScale: 0.7 });
+	expect(expected).toContain('cfgScale');
+	await expectFields(expected, 'Kling Video, replicate, textToVideo with a kept CFG Scale');
+	expect(await page.locator('[data-test-id=ndv] label.n8n-input-label[for=cfgScale]').first().textContent()).toContain('Not Used Here');
+	await screenshot('kling-video-kept-value');
 	await closeNode();
 });
 

@@ -18,6 +18,16 @@ function resolve(values: INodeParameters): INodeParameters {
 	return resolved;
 }
 
+/** The parameters the editor renders for these values: displayed, and not of type hidden. */
+function rendered(values: INodeParameters): Set<string> {
+	const checked = NodeHelpers.getNodeParameters(description.properties, values, true, true, null, description, { onlySimpleTypes: true }) ?? {};
+	return new Set(
+		description.properties
+			.filter((property) => property.type !== 'hidden' && NodeHelpers.displayParameter(checked, property, null, description))
+			.map((property) => property.name),
+	);
+}
+
 describe('Kling Video description', () => {
 	// Every provider, operation, model and mode the model tables offer.
 	const combinations = PROVIDER_IDS.flatMap((provider) =>
@@ -31,16 +41,31 @@ describe('Kling Video description', () => {
 
 	it.each(combinations)('%s %s %s %s shows exactly the fields its table offers', (provider, operation, model, tier, offered) => {
 		const parameters = resolve({ provider, operation, model, quality: tier });
+		const shown = rendered({ provider, operation, model, quality: tier });
 		for (const field of offered) {
 			const name = MEDIA_FIELDS.includes(field) ? mediaParameterNames(field).source : field;
 			expect(parameters).toHaveProperty(name);
+			expect({ field, shown: shown.has(name) }).toEqual({ field, shown: true });
 		}
 		const allFields = new Set(PROVIDER_IDS.flatMap((id) => GENERATION_OPERATIONS.flatMap((operation) => fieldsOffered(id, operation) ?? [])));
 		for (const field of allFields) {
 			if (offered.includes(field)) continue;
 			const name = MEDIA_FIELDS.includes(field) ? mediaParameterNames(field).source : field;
-			expect({ field, shown: name in parameters }).toEqual({ field, shown: false });
+			expect({ field, shown: shown.has(name) }).toEqual({ field, shown: false });
 		}
+	});
+
+	it('shows a value the provider does not take as "Not Used Here", and hides it at its default', () => {
+		const kept = description.properties.filter((property) => property.name === 'cfgScale' && NodeHelpers.displayParameter(
+			NodeHelpers.getNodeParameters(description.properties, { provider: 'replicate', operation: 'textToVideo', cfgScale: 0.7 }, true, true, null, description, { onlySimpleTypes: true }) ?? {},
+			property,
+			null,
+			description,
+		) && property.type !== 'hidden');
+		expect(kept.map((property) => property.displayName)).toEqual(['CFG Scale (Not Used Here)']);
+		expect(rendered({ provider: 'replicate', operation: 'textToVideo', cfgScale: 0.5 }).has('cfgScale')).toBe(false);
+		// n8n keeps the value for the node to refuse, where it would drop a hidden parameter's.
+		expect(resolve({ provider: 'replicate', operation: 'textToVideo', cfgScale: 0.7 })).toMatchObject({ cfgScale: 0.7 });
 	});
 
 	it('uses the seed defaults', () => {

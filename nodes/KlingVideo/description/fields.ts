@@ -11,7 +11,7 @@ import { DEFAULT_MODEL, MODEL_LABELS } from '../../shared/providers/models';
 import { tiersOf, type OperationRow } from '../../shared/providers/table';
 import type { RequestField } from '../../shared/providers/types';
 import { MEDIA_FIELDS, mediaProperties } from './media';
-import { leftoverProperties } from './leftovers';
+import { anchorProperties, leftoverProperties } from './leftovers';
 import { asksModel, modelsOffered, offersOf, showConditions, type Offer } from './offers';
 
 type FieldProperty = Omit<INodeProperties, 'displayOptions'>;
@@ -195,7 +195,7 @@ export function generationFieldProperties(): INodeProperties[] {
 		}
 	}
 	const leftovers = GENERATION_OPERATIONS.flatMap((operation) => leftoverProperties(operation, FIELD_ORDER, properties));
-	return [...properties, ...leftovers];
+	return [...anchorProperties(FIELD_ORDER, properties), ...properties, ...leftovers];
 }
 
 /**

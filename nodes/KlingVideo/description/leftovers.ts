@@ -7,7 +7,7 @@
  * warning (so it can be cleared), and the node refuses to run with it (readRequest.ts).
  */
 import type { INodeProperties, NodeParameterValue } from 'n8n-workflow';
-import { PROVIDER_IDS, type GenerationOperation } from '../../shared/job';
+import { GENERATION_OPERATIONS, PROVIDER_IDS, type GenerationOperation } from '../../shared/job';
 import { FIELD_LABELS } from '../../shared/labels';
 import { PROVIDERS } from '../../shared/providers';
 import { rowOf, tiersOf, offeredFields } from '../../shared/providers/table';
@@ -39,12 +39,27 @@ export function isDefaultValue(properties: readonly INodeProperties[], name: str
 	return value === undefined || defaultsOf(properties, name).some((fallback) => JSON.stringify(fallback) === JSON.stringify(value));
 }
 
+/**
+ * One always-present, never-rendered copy of each watched parameter, declared before all others.
+ * n8n decides a parameter's display from the values of those declared before it, so without this
+ * a copy whose display depends on its own value would see no value at all (and show in the editor,
+ * or drop the value at run time).
+ */
+export function anchorProperties(fields: readonly RequestField[], built: readonly INodeProperties[]): INodeProperties[] {
+	const names = [...new Set(GENERATION_OPERATIONS.flatMap((operation) => watchedFields(operation, fields)).map(settingParameterOf))];
+	return names.flatMap((name) => {
+		const first = built.find((property) => property.name === name);
+		// The field's own first definition, never rendered: its name, label and default.
+		return first ? [{ ...first, type: 'hidden', required: false, displayOptions: undefined, options: undefined, typeOptions: undefined } as INodeProperties] : [];
+	});
+}
+
 /** The copies for one operation, given every field definition already built. */
 export function leftoverProperties(operation: GenerationOperation, fields: readonly RequestField[], built: readonly INodeProperties[]): INodeProperties[] {
 	const properties: INodeProperties[] = [];
 	for (const field of watchedFields(operation, fields)) {
 		const name = settingParameterOf(field);
-		const model = built.find((property) => property.name === name);
+		const model = built.find((property) => property.name === name && property.type !== 'hidden');
 		if (!model) continue;
 		const defaults = defaultsOf(built, name);
 		for (const provider of PROVIDER_IDS) {
