@@ -204,6 +204,35 @@ describe('`n8n start`: webhooks, resume and triggers', () => {
 		expect(postsNamed(`animated ${String(video.json.jobId)}`)).toHaveLength(1);
 	});
 
+	test('Wait for Webhook (replicate), its callback lost: the node checks the job itself and resumes long before the 30 min limit', async () => {
+		const provider: Provider = 'replicate';
+		await emulator.control('POST', '/faults', { provider, kind: 'dropWebhook' });
+		const pausedAt = Date.now();
+		const response = await fetch(`${server.url}/webhook/${imagePath(provider)}`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: makePng(640, 480) });
+		expect(response.status).toBe(200);
+		const waiting = await waitFor(
+			'the execution to wait',
+			async () => (await storedExecutions(server, id.image(provider))).find((execution) => execution.status === 'waiting'),
+			30_000,
+			200,
+		);
+		// The first status check is at an eighth of the limit, capped at 30 s; allow three times that.
+		const done = await waitFor(
+			'the execution to resume without a callback',
+			async () => (await storedExecutions(server, id.image(provider))).find((execution) => execution.id === waiting.id && execution.status !== 'waiting' && execution.status !== 'running'),
+			90_000,
+			500,
+		);
+		const resumedAfterMs = Date.now() - pausedAt;
+		expect({ status: done.status, failure: describeFailure(done) }).toMatchObject({ status: 'success' });
+		const [video] = done.outputs['Kling Video'];
+		expect(video.json).toMatchObject({ provider, status: 'succeeded' });
+		expectVideoBinary(server, video);
+		expect((await counters()).webhooksSent.filter((sent) => sent.jobId === video.json.jobId)).toEqual([]);
+		console.log(`Wait for Webhook with its callback lost: resumed ${(resumedAfterMs / 1000).toFixed(1)} s after the submit (time limit 30 min)`);
+		expect(resumedAfterMs).toBeLessThan(90_000);
+	});
+
 	test.each(PROVIDERS)('Kling Video Trigger (%s): a Submit Only callback starts the workflow once; forged and repeated deliveries do not', async (provider) => {
 		const triggerUrl = `${server.url}/webhook/${triggerWebhookIds[provider]}/webhook`;
 		await n8nCli(cli, ['execute', `--id=${id.submit(provider)}`, '--rawOutput']);

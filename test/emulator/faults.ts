@@ -7,7 +7,7 @@ import type { FaultKind, FaultSpec, ProviderName, RouteName } from './types';
 /** Faults that change how one HTTP answer is made. */
 const REQUEST_FAULTS: readonly FaultKind[] = ['429', '5xx', 'reset', 'truncate', 'ipWhitelist', 'rejectInput'];
 /** Faults that mark the job a submit creates. */
-export const JOB_FAULTS: readonly FaultKind[] = ['contentPolicy', 'stuck', 'duplicateWebhook', 'expiredOutput'];
+export const JOB_FAULTS: readonly FaultKind[] = ['contentPolicy', 'stuck', 'duplicateWebhook', 'dropWebhook', 'expiredOutput'];
 
 interface ArmedFault extends FaultSpec {
 	remaining: number;

@@ -280,6 +280,8 @@ class EmulatorInstance implements Emulator {
 	}
 
 	private dispatchWebhooks(change: JobChange): void {
+		// A dropWebhook fault: the provider's callbacks for this job never arrive (refused, lost, blocked).
+		if (change.job.faults.dropWebhook) return;
 		const messages = moduleFor(change.job.provider).webhooksFor(change, this.core);
 		if (messages.length === 0) return;
 		const key = `${change.job.provider}:${change.job.id}`;

@@ -49,6 +49,8 @@ export type FaultKind =
 	| 'contentPolicy'
 	| 'stuck'
 	| 'duplicateWebhook'
+	/** The job's webhooks are never delivered (a callback refused or lost on the way). */
+	| 'dropWebhook'
 	| 'expiredOutput'
 	| 'ipWhitelist';
 
@@ -145,6 +147,7 @@ export interface EmulatedJob {
 		contentPolicy: boolean;
 		stuck: boolean;
 		duplicateWebhook: boolean;
+		dropWebhook: boolean;
 		/** The status the expired output answers (404 or 410); null = not expired. */
 		expiredOutput: number | null;
 	};

@@ -7,12 +7,13 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 import type { ProviderId } from '../../nodes/shared/job';
-import { TIME_LIMIT_HEADER } from '../../nodes/KlingVideo/execute/waitForWebhook';
+import { STATUS_CHECK_HEADER } from '../../nodes/KlingVideo/execute/waitForWebhook';
 import { MAX_WEBHOOK_BODY_BYTES } from '../../nodes/shared/webhooks/common';
 import { startEmulator, type EmulatedJob, type Emulator, type SignedDelivery, type WebhookRecord } from '../emulator';
 import { FAL_SIGNING_KEY } from '../emulator/credentials';
 import { newMessageId, signatureHeaders, unixSeconds } from '../emulator/signing';
-import { callWaitingWebhook, storedExecution, type HarnessCredentials, type RunResult, type WebhookCallResult } from './harness';
+import { callWaitingWebhook, makeBinary, resumeAfterWaitTill, storedExecution, type HarnessCredentials, type RunResult, type WebhookCallResult } from './harness';
+import { makePng } from '../fixtures/images';
 import { emulatorCredentials, NODE_NAME, PROVIDERS, runKling, TEXT_TO_VIDEO } from './support';
 
 let emulator: Emulator;
@@ -234,18 +235,18 @@ describe('the callback URL and the time limit', () => {
 		expectStillWaiting(await deliver(waiting, job, delivery, wrongToken.toString()), waiting, 401);
 	});
 
-	it('a time-limit call before the deadline: 401', async () => {
+	it('a status check before the deadline of a job still running: 202, the wait goes on', async () => {
 		const { waiting, job } = await paused('fal');
 		const body = JSON.stringify({ ref: { provider: 'fal', jobId: job.id, operation: 'textToVideo' } });
-		const call = await deliver(waiting, job, { headers: { 'content-type': 'application/json', [TIME_LIMIT_HEADER]: '1' }, body });
-		expectStillWaiting(call, waiting, 401);
+		const call = await deliver(waiting, job, { headers: { 'content-type': 'application/json', [STATUS_CHECK_HEADER]: '1' }, body });
+		expectStillWaiting(call, waiting, 202);
 	});
 
-	it('after the deadline, a time-limit call naming another job is refused; the right one checks the job once and resumes', async () => {
+	it('after the deadline, a status check naming another job is refused; the right one checks the job once and resumes', async () => {
 		const { waiting, job } = await paused('wavespeed', { webhookTimeLimitMinutes: 0.002 });
 		const { job: other } = await finished('wavespeed');
 		await new Promise((resolve) => setTimeout(resolve, 250));
-		const headers = { 'content-type': 'application/json', [TIME_LIMIT_HEADER]: '1' };
+		const headers = { 'content-type': 'application/json', [STATUS_CHECK_HEADER]: '1' };
 		const forged = JSON.stringify({ ref: { provider: 'wavespeed', jobId: other.id, operation: 'textToVideo' } });
 		expectStillWaiting(await deliver(waiting, job, { headers, body: forged }), waiting, 400);
 		const genuine = JSON.stringify({ ref: { provider: 'wavespeed', jobId: job.id, operation: 'textToVideo' } });
@@ -254,3 +255,34 @@ describe('the callback URL and the time limit', () => {
 		expect(call.result?.outputOf(NODE_NAME)[0].json).toMatchObject({ jobId: job.id, status: expect.stringMatching(/^(queued|running)$/), error: { kind: 'timeout' } });
 	});
 });
+
+describe('ways out of the wait that must never hand on a wrong result', () => {
+	it('n8n resuming by time (no call to the node) hands on the job marked timed out with its id, never the input image', async () => {
+		emulator.injectFault({ provider: 'fal', kind: 'stuck' });
+		const image = await makeBinary(makePng(640, 640), 'frame.png', 'image/png');
+		const waiting = await runKling(
+			emulator,
+			{ provider: 'fal', operation: 'imageToVideo', prompt: 'The mug turns slowly', startImageSource: 'binary', startImageBinaryProperty: 'image', waitMode: 'waitForWebhook' },
+			{ inputItems: [{ json: { product: 'mug' }, binary: { image } }] },
+		);
+		expect(waiting.status).toBe('waiting');
+		const [job] = emulator.jobs('fal');
+		const resumed = await resumeAfterWaitTill(waiting);
+		expect(resumed.status).toBe('success');
+		const [item] = resumed.outputOf(NODE_NAME);
+		expect(item.json).toMatchObject({ jobId: job.id, provider: 'fal', videoUrl: null, error: { kind: 'timeout', message: expect.stringContaining(job.id) } });
+		expect(item.json.product).toBeUndefined();
+		expect(item.binary).toBeUndefined();
+		expect(item.pairedItem).toEqual({ item: 0 });
+	});
+
+	it('a status check of a job that ended resumes at once, before the time limit, with the video', async () => {
+		const { waiting, job } = await paused('replicate');
+		emulator.finishJob('replicate', job.id);
+		const body = JSON.stringify({ ref: { provider: 'replicate', jobId: job.id, operation: 'textToVideo' } });
+		const call = await deliver(waiting, job, { headers: { 'content-type': 'application/json', [STATUS_CHECK_HEADER]: '1' }, body });
+		await expectResumed(call, job);
+		expect(call.result?.outputOf(NODE_NAME)[0].binary?.data?.mimeType).toBe('video/mp4');
+	});
+});
+

@@ -118,7 +118,7 @@ export async function runGeneration(context: IExecuteFunctions, settings: Genera
 			: submitOnlyCallback;
 	const maxConcurrent = Math.max(1, Number(context.getNodeParameter('options.maxConcurrentJobs', 0, 5)) || 5);
 
-	let pausedCallback: { job: Job; url: string } | undefined;
+	let pausedCallback: { job: Job; url: string; extra: IDataObject; itemIndex: number } | undefined;
 	const outcomes = await mapWithConcurrency(jobs, maxConcurrent, async (planned): Promise<JobOutcome> => {
 		let job: Job | null = null;
 		const extra: IDataObject = planned.variant ? { aspectRatio: planned.variant } : {};
@@ -129,7 +129,7 @@ export async function runGeneration(context: IExecuteFunctions, settings: Genera
 			if (!submitted.ok) throw submitFailure(provider, submitted.error, signal);
 			job = submitted.value;
 			if (waitMode === 'waitForWebhook') {
-				pausedCallback = { job, url: webhookUrl as string };
+				pausedCallback = { job, url: webhookUrl as string, extra, itemIndex: planned.itemIndex };
 				bindPausedJob(context, job);
 			}
 			if (waitMode !== 'waitForCompletion') {
@@ -174,7 +174,10 @@ export async function runGeneration(context: IExecuteFunctions, settings: Genera
 	}
 	for (const index of [...byItem.keys()].sort((a, b) => a - b)) items.push(...(byItem.get(index) ?? []));
 
-	if (pausedCallback) return await pauseForWebhook(context, items, pausedCallback.job, deadline, pausedCallback.url);
+	if (pausedCallback) {
+		const { job, url, extra, itemIndex } = pausedCallback;
+		return await pauseForWebhook(context, items, job, deadline, url, extra, itemIndex);
+	}
 	return [items];
 }
 

@@ -33,8 +33,8 @@ import { jobToItem, jobToJson } from './output';
 
 /** Query parameter of the callback URL that carries the paused job's context. */
 const CONTEXT_PARAM = 'klingVideo';
-/** Header of the node's own time-limit call. It only ever triggers a status check at the provider. */
-export const TIME_LIMIT_HEADER = 'x-kling-video-time-limit';
+/** Header of the node's own status-check call. It only ever triggers a status check at the provider. */
+export const STATUS_CHECK_HEADER = 'x-kling-video-status-check';
 /** n8n's own resume runs this long after the time limit, in case the in-process timer died with a restart. */
 const N8N_FALLBACK_GRACE_MS = 5 * 60_000;
 
@@ -53,7 +53,7 @@ const pausedContextSchema = z.object({
 });
 type PausedContext = z.input<typeof pausedContextSchema>;
 
-const timeLimitBodySchema = z.object({
+const statusCheckBodySchema = z.object({
 	ref: z.object({
 		provider: z.enum(PROVIDER_IDS),
 		jobId: z.string().min(1),
@@ -96,30 +96,76 @@ function boundJob(context: IWebhookFunctions): string | undefined {
 	}
 }
 
-/** Pauses the execution after the job was submitted; arms the time-limit check. */
+/**
+ * Pauses the execution after the job was submitted, and makes both ways out of the pause safe:
+ *
+ * - n8n ends a wait it resumes by time without calling this node: the node is skipped and its
+ *   *input* goes on (the next node would post the uploaded image as "the video"). So the input
+ *   this node's run hands n8n to keep is replaced by the job as an item that says it timed out.
+ * - A provider's callback can be refused (n8n answers 409 while the node is still finishing) or
+ *   lost. So this process asks its own resume URL for a status check on a schedule; each check
+ *   reads the job at the provider and resumes the execution once the job has ended, and at the
+ *   time limit whatever its state. A check never decides anything itself: the provider's answer does.
+ */
 export async function pauseForWebhook(
 	context: IExecuteFunctions,
 	items: INodeExecutionData[],
 	job: Job,
 	deadline: number,
 	callbackUrl: string,
+	extra: IDataObject,
+	itemIndex: number,
 ): Promise<INodeExecutionData[][]> {
-	scheduleTimeLimitCall(callbackUrl, job.ref, deadline - Date.now());
+	replaceKeptInput(context, {
+		json: jobToJson(job, {
+			...extra,
+			error: {
+				message: `n8n ended the wait at the time limit without a status check of job ${job.jobId} (${job.provider}); get its result with Get Job`,
+				kind: 'timeout',
+			},
+		}),
+		pairedItem: { item: itemIndex },
+	});
+	scheduleStatusChecks(callbackUrl, job.ref, deadline);
 	await context.putExecutionToWait(new Date(deadline + N8N_FALLBACK_GRACE_MS));
 	return [items];
 }
 
-/** Calls the callback URL when the time limit passes, so the final status check runs in this node. */
-function scheduleTimeLimitCall(callbackUrl: string, ref: JobRef, delayMs: number) {
-	const timer = setTimeout(
-		() => {
-			void settle(
-				httpClient().send({ method: 'POST', url: callbackUrl, headers: { [TIME_LIMIT_HEADER]: '1' }, json: { ref }, kind: 'read' }),
+/** n8n keeps this run's input (its execute data) with the paused execution and hands it on if it resumes by time. */
+function replaceKeptInput(context: IExecuteFunctions, item: INodeExecutionData) {
+	const executeData = context.getExecuteData?.();
+	if (executeData) executeData.data = { main: [[item]] };
+}
+
+/**
+ * When this process checks the job, counted from the pause: at 30 s, then doubling up to every
+ * 5 minutes, and at the time limit; shorter limits scale the schedule down (an eighth of the
+ * limit first), so a refused callback costs a fraction of the wait, not all of it.
+ */
+export function statusCheckOffsets(limitMs: number): number[] {
+	const first = Math.max(1, Math.min(30_000, limitMs / 8));
+	const longest = Math.max(first, Math.min(5 * 60_000, limitMs / 4));
+	const offsets: number[] = [];
+	for (let offset = first; offset < limitMs; offset = Math.min(offset * 2, offset + longest)) offsets.push(Math.round(offset));
+	return [...offsets, limitMs];
+}
+
+/** Calls the callback URL with a status-check header on the schedule, until the execution has resumed. */
+function scheduleStatusChecks(callbackUrl: string, ref: JobRef, deadline: number) {
+	const offsets = statusCheckOffsets(Math.max(0, deadline - Date.now()));
+	const start = Date.now();
+	const next = (index: number) => {
+		if (index >= offsets.length) return;
+		const timer = setTimeout(async () => {
+			const call = await settle(
+				httpClient().send({ method: 'POST', url: callbackUrl, headers: { [STATUS_CHECK_HEADER]: '1' }, json: { ref }, kind: 'read' }),
 			);
-		},
-		Math.max(0, delayMs),
-	);
-	timer.unref();
+			// 202: checked, still running. Anything else (resumed, gone, refused) ends the schedule.
+			if (call.ok && call.value.status === 202) next(index + 1);
+		}, Math.max(0, start + offsets[index] - Date.now()));
+		timer.unref();
+	};
+	next(0);
 }
 
 function answer(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
@@ -148,13 +194,14 @@ export async function resumeFromWebhook(context: IWebhookFunctions): Promise<IWe
 
 	const bound = boundJob(context);
 	let job: Job;
-	if (request.headers[TIME_LIMIT_HEADER] !== undefined) {
-		if (Date.now() < paused.deadline) return answer(context, 401, { error: 'The time limit has not passed' });
-		const body = timeLimitBodySchema.safeParse(context.getBodyData());
-		if (!body.success || body.data.ref.provider !== provider) return answer(context, 400, { error: 'Malformed time-limit call' });
-		if (bound && jobKey(body.data.ref) !== bound) return answer(context, 400, { error: 'The time-limit call names another job' });
+	if (request.headers[STATUS_CHECK_HEADER] !== undefined) {
+		const body = statusCheckBodySchema.safeParse(context.getBodyData());
+		if (!body.success || body.data.ref.provider !== provider) return answer(context, 400, { error: 'Malformed status-check call' });
+		if (bound && jobKey(body.data.ref) !== bound) return answer(context, 400, { error: 'The status-check call names another job' });
 		// The provider's answer, never the caller's word, decides the outcome.
 		job = await (await connectProvider(context, provider)).get(body.data.ref);
+		// Before the time limit only an ended job resumes the execution; the wait goes on otherwise.
+		if (!isTerminal(job.status) && Date.now() < paused.deadline) return answer(context, 202, { checked: true, status: job.status });
 	} else {
 		const verified = await settle(
 			verifyDelivery(context, provider, request as unknown as RawRequest, { operation: paused.submitted.operation }),

@@ -24,10 +24,10 @@ export function randomId(provider: ProviderName): string {
 
 /** Consumes the job faults armed for this provider's next submit. */
 export function jobFaults(core: EmulatorCore, provider: ProviderName): EmulatedJob['faults'] {
-	const faults: EmulatedJob['faults'] = { contentPolicy: false, stuck: false, duplicateWebhook: false, expiredOutput: null };
+	const faults: EmulatedJob['faults'] = { contentPolicy: false, stuck: false, duplicateWebhook: false, dropWebhook: false, expiredOutput: null };
 	for (const fault of core.faults.takeJobFaults(provider)) {
 		if (fault.kind === 'expiredOutput') faults.expiredOutput = fault.status === 404 ? 404 : 410;
-		else if (fault.kind === 'contentPolicy' || fault.kind === 'stuck' || fault.kind === 'duplicateWebhook') faults[fault.kind] = true;
+		else if (fault.kind === 'contentPolicy' || fault.kind === 'stuck' || fault.kind === 'duplicateWebhook' || fault.kind === 'dropWebhook') faults[fault.kind] = true;
 	}
 	return faults;
 }
