@@ -1,6 +1,7 @@
 /**
- * fal's multipart upload on the CDN stand-in, as fal-js 1.10.1 drives it (fal.md §3, "Multipart
- * flow", storage.ts lines 226–330): after `initiate-multipart` hands out `upload_url`,
+ * fal's multipart upload on the CDN stand-in, as fal-js 1.10.1 drives it (fal-ai/fal-js 381105e
+ * libs/client/src/storage.ts `initiateMultipartUpload` … `multipartUpload`, lines 226–330):
+ * after `initiate-multipart` hands out `upload_url`,
  *
  *   PUT  {upload_url path}/{partNumber}{upload_url query}  raw bytes → {partNumber, etag}
  *   POST {upload_url path}/complete{upload_url query}      {parts: [{partNumber, etag}]}
@@ -19,7 +20,7 @@ import { check, type Schema } from './validate';
 /** S3's limit, which fal's storage is assumed to share. UNCONFIRMED. */
 const MAX_PART_NUMBER = 10000;
 
-/** `{parts: [{partNumber, etag}]}` (fal.md §3 step 4). */
+/** `{parts: [{partNumber, etag}]}` (storage.ts lines 313–327, the complete call). */
 const COMPLETE_BODY: Schema = {
 	parts: {
 		type: 'objectArray',

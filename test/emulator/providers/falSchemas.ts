@@ -4,8 +4,9 @@
  * result), and what the output follows.
  *
  * Transcribed from the input types @fal-ai/client 1.10.1 ships (`src/types/endpoints.d.ts`, line
- * numbers beside each type), as the research report fal.md §2 lists them. Not from nodes/.
- * fal gives no prompt length limit for these endpoints (fal.md §4), so none is enforced.
+ * numbers beside each type). Not from nodes/. fal gives no prompt length limit for these
+ * endpoints (none in those types nor on its model pages, e.g.
+ * https://fal.ai/models/fal-ai/kling-video/v2.6/pro/image-to-video/llms.txt), so none is enforced.
  */
 import type { OutputRequest } from '../outputPlan';
 import type { Operation } from '../types';
@@ -24,7 +25,7 @@ const V26_T2V: Schema = {
 	negative_prompt: { type: 'string' }, // default "blur, distort, and low quality"
 	duration: { type: 'string', oneOf: V26_DURATIONS }, // `"5" | "10"`, default "5"
 	aspect_ratio: { type: 'string', oneOf: RATIOS }, // `"16:9" | "9:16" | "1:1"`, default "16:9"
-	cfg_scale: { type: 'number', min: 0, max: 1 }, // number, default 0.5; 0..1 per PROVIDERS.md ("cfg_scale 0..1")
+	cfg_scale: { type: 'number', min: 0, max: 1 }, // number, default 0.5; "Range: 0 to 1" (https://fal.ai/models/fal-ai/kling-video/v2.6/pro, Text To Video)
 	generate_audio: { type: 'boolean' }, // default true
 };
 

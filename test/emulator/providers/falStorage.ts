@@ -1,5 +1,7 @@
 /**
- * fal storage on rest.fal.ai, as @fal-ai/client 1.10.1 uses it (fal.md §3, `storage.ts`):
+ * fal storage on rest.fal.ai, as @fal-ai/client 1.10.1 uses it (src/storage.js; the same code as
+ * fal-ai/fal-js 381105e libs/client/src/storage.ts, "storage.ts" below, whose line numbers these
+ * are):
  *
  * - `POST /storage/upload/initiate?storage_type=fal-cdn-v3` `{content_type, file_name}` →
  *   `{upload_url, file_url}`, then one PUT of the bytes to `upload_url` (files.ts);

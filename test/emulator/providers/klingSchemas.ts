@@ -3,10 +3,9 @@
  * body, `model_name` per endpoint, the durations per model, and the rules across fields. Every
  * refusal is HTTP 400 `{code: 1201, message, request_id}`.
  *
- * Transcribed from copies of Kling's API reference, as the research report kling-replicate.md
- * §1–§3 quotes them: the English reference (copy of app.klingai.com/global/dev/document-api, code
- * corpus id 52834329381, "EN" below), the Series 3.0 specification (copy of docs.qingque.cn, id
- * 52385217724, "3.0 spec"), and /work/shared/PROVIDERS.md ("Kling API"). Not from nodes/.
+ * Transcribed from copies of Kling's API reference: the English reference (a copy of
+ * https://app.klingai.com/global/dev/document-api, "EN" below) and Kling's "Kling AI Series 3.0
+ * Model API Specification" (a copy of the document on docs.qingque.cn, "3.0 spec"). Not from nodes/.
  */
 import type { Operation } from '../types';
 import { given, issue, type FieldRule, type Issue, type Schema } from '../validate';
@@ -219,7 +218,7 @@ function imageIssue(model: string, mode: unknown, soundOn: boolean, input: Recor
 	return null;
 }
 
-/** POST /v1/general/custom-voices (EN; copy of …/2-6/voice-customization.md, id 71378517819). */
+/** POST /v1/general/custom-voices (EN; a copy of https://klingai.com/document-api/api/video/2-6/voice-customization.md). */
 export const CUSTOM_VOICE: Schema = {
 	voice_name: { type: 'string', required: true, maxLength: 20 }, // ≤20 chars
 	voice_url: { type: 'string' }, // .mp3/.wav/.mp4/.mov, one clean voice, 5–30 s

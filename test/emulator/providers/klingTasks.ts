@@ -1,6 +1,7 @@
 /**
- * Kling task objects as the query, list and callback carry them (EN reference, kling-replicate.md
- * §1 "Query and callback" and §3): video tasks and custom-voice tasks.
+ * Kling task objects as the query, list and callback carry them (the EN reference, a copy of
+ * https://app.klingai.com/global/dev/document-api: the task queries, "Callback Protocol" and the
+ * custom-voice endpoints): video tasks and custom-voice tasks.
  */
 import type { EmulatorCore, RequestContext } from '../context';
 import { outputUrl } from '../files';

@@ -1,6 +1,6 @@
 /**
- * Kling custom voices (kling-replicate.md §3: the EN reference and a copy of
- * klingai.com/document-api/api/video/2-6/voice-customization.md):
+ * Kling custom voices (the EN reference, a copy of https://app.klingai.com/global/dev/document-api,
+ * and a copy of https://klingai.com/document-api/api/video/2-6/voice-customization.md):
  *
  *   POST /v1/general/custom-voices {voice_name*, voice_url | video_id, callback_url, external_task_id}
  *        → a task, submitted → processing → succeed

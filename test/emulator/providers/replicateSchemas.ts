@@ -3,8 +3,8 @@
  * 422 at create when broken), the checks the model makes once it runs (a prediction that breaks
  * one is created, then fails with the message), and what its output follows.
  *
- * Transcribed from the first-party pages named beside each entry, as collected in the research
- * report kling-replicate.md §5 and /work/shared/PROVIDERS.md ("Replicate"). Not from nodes/.
+ * Transcribed from Replicate's own model pages, named beside each entry (one seen only in a copy
+ * of the page, as said there). Not from nodes/.
  */
 import type { OutputRequest } from '../outputPlan';
 import type { Operation } from '../types';
@@ -20,20 +20,20 @@ export interface ReplicateModel {
 }
 
 // ---- kwaivgi/kling-v2.6 ------------------------------------------------------------------------
-// Source: the model's llms page (seed /work/shared/seeds/000_…, kling-replicate.md §5 "kwaivgi/kling-v2.6");
-// enums and defaults only in a generated third-party client (id 53257055970) and PROVIDERS.md: UNCONFIRMED first-party.
+// Source: the model's llms page, https://replicate.com/kwaivgi/kling-v2.6 ("Model inputs");
+// enums and defaults only in a generated third-party client (a nodetool Replicate node): UNCONFIRMED first-party.
 const KLING_V26: Schema = {
 	prompt: { type: 'string', required: true }, // llms page: `prompt` (required, string)
 	negative_prompt: { type: 'string' }, // llms page: `negative_prompt` (string)
 	start_image: { type: 'string' }, // llms page: `start_image` (uri string; first frame)
-	aspect_ratio: { type: 'string', oneOf: ['16:9', '9:16', '1:1'] }, // llms page; enum UNCONFIRMED (third-party client, PROVIDERS.md)
-	duration: { type: 'integer', oneOf: [5, 10] }, // llms page: `duration` (integer); 5|10 UNCONFIRMED (third-party client, PROVIDERS.md)
+	aspect_ratio: { type: 'string', oneOf: ['16:9', '9:16', '1:1'] }, // llms page; enum UNCONFIRMED (third-party client only)
+	duration: { type: 'integer', oneOf: [5, 10] }, // llms page: `duration` (integer); 5|10 UNCONFIRMED (third-party client only)
 	generate_audio: { type: 'boolean' }, // llms page: `generate_audio` (boolean); default true UNCONFIRMED (third-party client)
 };
 
 // ---- kwaivgi/kling-v2.6-motion-control ---------------------------------------------------------
-// Source: the input JSON schema of replicate.com/kwaivgi/kling-v2.6-motion-control/api, verbatim copy
-// (code corpus id 52319524432; kling-replicate.md §5). Required: ["image","video"].
+// Source: the input JSON schema in a verbatim copy of https://replicate.com/kwaivgi/kling-v2.6-motion-control/api.
+// Required: ["image","video"].
 const KLING_V26_MOTION: Schema = {
 	prompt: { type: 'string' }, // string, default "", x-order 0
 	image: { type: 'string', required: true }, // uri, x-order 1
@@ -44,7 +44,7 @@ const KLING_V26_MOTION: Schema = {
 };
 
 // ---- kwaivgi/kling-v3-video --------------------------------------------------------------------
-// Source: replicate.com/kwaivgi/kling-v3-video/versions/4a8ba274…/api (kling-replicate.md §5 "kwaivgi/kling-v3-video").
+// Source: https://replicate.com/kwaivgi/kling-v3-video/versions/4a8ba2743bd9dc2b487e0c4319988aacd658d33c2d064b8a420f4ee1732c30bd/api.
 const KLING_V3: Schema = {
 	prompt: { type: 'string', maxLength: 2500 }, // `prompt` (≤2500)
 	negative_prompt: { type: 'string' }, // `negative_prompt`

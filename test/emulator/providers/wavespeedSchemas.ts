@@ -2,9 +2,8 @@
  * WaveSpeed's kwaivgi models as the emulator runs them: each model's input schema (refused at
  * submit with `{code: 400, message, data: null}`), its rules, and what its output follows.
  *
- * Transcribed from WaveSpeed's own pages as the research report wavespeed.md §2 quotes them
- * (the docs' "Request Parameters" tables and the models' llms.txt Input Schemas), and
- * /work/shared/PROVIDERS.md ("WaveSpeed"). Not from nodes/. Names no first-party page gives are
+ * Transcribed from WaveSpeed's own pages, named beside each entry (the docs' "Request Parameters"
+ * tables and the models' llms.txt Input Schemas). Not from nodes/. Names no first-party page gives are
  * marked UNCONFIRMED: they are the project's current guess, kept so a wrong guess is one edit.
  */
 import type { OutputRequest } from '../outputPlan';
@@ -13,13 +12,13 @@ import { given, issue, type Issue, type Schema } from '../validate';
 
 /**
  * A body field of every submit, not of the model: `enable_sync_mode: true` holds the submit until
- * the prediction ends (wavespeed-python `_submit`; wavespeed.md §3d).
+ * the prediction ends (wavespeed-python a420718 src/wavespeed/api/client.py `Client._submit`).
  */
 const PLATFORM: Schema = { enable_sync_mode: { type: 'boolean' } };
 
 const RATIOS = ['1:1', '9:16', '16:9'] as const;
 
-// kwaivgi/kling-v2.6-pro/text-to-video: seed 002 (WaveSpeed docs page, "Request Parameters"; wavespeed.md §2a).
+// kwaivgi/kling-v2.6-pro/text-to-video: https://wavespeed.ai/docs/docs-api/kwaivgi/kling-v2.6-pro/text-to-video (WaveSpeed docs page, "Request Parameters").
 const V26_PRO_T2V: Schema = {
 	prompt: { type: 'string', required: true }, // string, required
 	negative_prompt: { type: 'string' }, // string
@@ -29,7 +28,8 @@ const V26_PRO_T2V: Schema = {
 	duration: { type: 'integer', oneOf: [5, 10] }, // integer, default 5
 };
 
-// kwaivgi/kling-v2.6-pro/image-to-video: seed 003 (docs table) and https://wavespeed.ai/models/kwaivgi/kling-v2.6-pro/image-to-video/llms.txt (wavespeed.md §2b).
+// kwaivgi/kling-v2.6-pro/image-to-video: the model page https://wavespeed.ai/models/kwaivgi/kling-v2.6-pro/image-to-video
+// (its parameters table; "model page" below) and https://wavespeed.ai/models/kwaivgi/kling-v2.6-pro/image-to-video/llms.txt.
 const V26_PRO_I2V: Schema = {
 	prompt: { type: 'string', required: true }, // llms.txt: string, required
 	image: { type: 'string', required: true }, // llms.txt: string, required (jpg/jpeg/png ≤10 MB, ≥300 px, 1:2.5–2.5:1)
@@ -37,15 +37,15 @@ const V26_PRO_I2V: Schema = {
 	// The end frame: llms.txt and the current docs page https://wavespeed.ai/docs/docs-api/kwaivgi/kling-v2.6-pro/image-to-video say `last_image`
 	// ("URL of the ending image."); only an older page says end_image, which is therefore refused.
 	last_image: { type: 'string' },
-	cfg_scale: { type: 'number', min: 0, max: 1 }, // seed 003: number 0.5 (0–1)
-	sound: { type: 'boolean' }, // seed 003: boolean, default true
-	// seed 003: array, "List of tones …"; the item shape is UNCONFIRMED (the project's guess: Kling's own [{voice_id}]);
+	cfg_scale: { type: 'number', min: 0, max: 1 }, // model page: number 0.5 (0–1)
+	sound: { type: 'boolean' }, // model page: boolean, default true
+	// model page: array, "List of tones …"; the item shape is UNCONFIRMED (the project's guess: Kling's own [{voice_id}]);
 	// max 2 only in third-party docs (novita/myrouter): UNCONFIRMED.
 	voice_list: { type: 'objectArray', maxItems: 2, items: { voice_id: { type: 'string', required: true } } },
-	duration: { type: 'integer', oneOf: [5, 10] }, // seed 003: integer, default 5
+	duration: { type: 'integer', oneOf: [5, 10] }, // model page: integer, default 5
 };
 
-// kwaivgi/kling-v2.6-{pro,std}/motion-control: both ids first-party (WaveSpeed desktop SMART_FORM_FAMILIES, wavespeed.md §2c),
+// kwaivgi/kling-v2.6-{pro,std}/motion-control: both ids first-party (WaveSpeedAI/wavespeed-desktop 0a7b268 src/lib/smartFormConfig.ts SMART_FORM_FAMILIES),
 // but no first-party field list: beyond image and video, every name here is UNCONFIRMED (the project's guess,
 // after the v3.0 std motion-control page and third-party docs).
 const V26_MOTION: Schema = {
@@ -56,7 +56,7 @@ const V26_MOTION: Schema = {
 	prompt: { type: 'string' }, // UNCONFIRMED
 };
 
-// kwaivgi/kling-v2.6-std/text-to-video: https://wavespeed.ai/docs/docs-api/kwaivgi/kwaivgi-kling-v2.6-std-text-to-video (wavespeed.md §2d). No sound, no cfg_scale.
+// kwaivgi/kling-v2.6-std/text-to-video: https://wavespeed.ai/docs/docs-api/kwaivgi/kwaivgi-kling-v2.6-std-text-to-video (docs page). No sound, no cfg_scale.
 const V26_STD_T2V: Schema = {
 	prompt: { type: 'string', required: true },
 	negative_prompt: { type: 'string' },
@@ -64,7 +64,7 @@ const V26_STD_T2V: Schema = {
 	duration: { type: 'integer', oneOf: [5, 10] }, // default 5
 };
 
-// kwaivgi/kling-v2.6-std/image-to-video: https://wavespeed.ai/models/kwaivgi/kling-v2.6-std/image-to-video/llms.txt, the whole schema (wavespeed.md §2d).
+// kwaivgi/kling-v2.6-std/image-to-video: https://wavespeed.ai/models/kwaivgi/kling-v2.6-std/image-to-video/llms.txt, the whole schema.
 const V26_STD_I2V: Schema = {
 	prompt: { type: 'string', required: true }, // llms.txt: required (a docs page says "No")
 	image: { type: 'string', required: true }, // jpg/jpeg/png, ≤10 MB, ≥300 px
@@ -72,14 +72,14 @@ const V26_STD_I2V: Schema = {
 	duration: { type: 'integer', oneOf: [5, 10] }, // integer, default 5
 };
 
-// kwaivgi/kling-v2.6/create-voice: https://wavespeed.ai/models/kwaivgi/kling-v2.6/create-voice/llms.txt, "exactly one field" (wavespeed.md §2e).
+// kwaivgi/kling-v2.6/create-voice: https://wavespeed.ai/models/kwaivgi/kling-v2.6/create-voice/llms.txt: an Input Schema of exactly one field.
 // Two prose pages say voice_url (fal's name); the schema says audio, and voice_url is refused.
 const CREATE_VOICE: Schema = {
 	audio: { type: 'string', required: true }, // string, required: one clean voice, 5–30 s
 };
 
 // kwaivgi/kling-v3.0-std/image-to-video: https://wavespeed.ai/models/kwaivgi/kling-v3.0-std/image-to-video/llms.txt and
-// https://wavespeed.ai/docs/docs-api/kwaivgi/kwaivgi-kling-v3.0-std-image-to-video (wavespeed.md §2f). kwaivgi/kling-v3.0-pro/image-to-video
+// https://wavespeed.ai/docs/docs-api/kwaivgi/kwaivgi-kling-v3.0-std-image-to-video. kwaivgi/kling-v3.0-pro/image-to-video
 // (https://wavespeed.ai/docs/docs-api/kwaivgi/kling-v3.0-pro/image-to-video) lists the same features, its table cut off: same schema.
 const V3_I2V: Schema = {
 	image: { type: 'string', required: true }, // required (jpg/jpeg/png ≤10 MB ≥300 px, 1:2.5–2.5:1)
@@ -92,7 +92,7 @@ const V3_I2V: Schema = {
 	multi_prompt: { type: 'objectArray' }, // named on the page; item shape UNCONFIRMED (the "element list" field's name is cut off: not accepted)
 };
 
-// kwaivgi/kling-v3.0-std/text-to-video: https://wavespeed.ai/docs/docs-api/kwaivgi/kwaivgi-kling-v3.0-std-text-to-video, table cut off (wavespeed.md §2f):
+// kwaivgi/kling-v3.0-std/text-to-video: https://wavespeed.ai/docs/docs-api/kwaivgi/kwaivgi-kling-v3.0-std-text-to-video, table cut off:
 // "3–15 s, 16:9/9:16/1:1, optional sound, negative prompt, multi-prompt". Field names after std i2v: UNCONFIRMED.
 const V3_T2V: Schema = {
 	prompt: { type: 'string' }, // UNCONFIRMED: optional as in i2v (either prompt or multi_prompt)
@@ -105,7 +105,7 @@ const V3_T2V: Schema = {
 };
 
 // kwaivgi/kling-v3.0-std/motion-control: https://wavespeed.ai/docs/docs-api/kwaivgi/kwaivgi-kling-v3.0-std-motion-control (params table) and
-// https://wavespeed.ai/zh-CN/kling-3-motion-control-api (wavespeed.md §2c, §2f).
+// https://wavespeed.ai/zh-CN/kling-3-motion-control-api.
 const V3_MOTION: Schema = {
 	image: { type: 'string', required: true }, // Yes (character image)
 	video: { type: 'string', required: true }, // Yes (driving video)

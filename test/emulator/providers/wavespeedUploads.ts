@@ -1,13 +1,15 @@
 /**
- * WaveSpeed media uploads (wavespeed.md §1):
+ * WaveSpeed media uploads, as WaveSpeed's own SDKs and docs make them:
  *
- * - current, two steps (wavespeed-python c54e078 `Client.upload`, wavespeed-java 2c05d8c,
- *   npm wavespeed 0.3.2): `POST /api/v3/media/uploads` JSON `{filename, size, content_type?}` →
+ * - current, two steps (wavespeed-python c54e078 src/wavespeed/api/client.py `Client.upload`,
+ *   wavespeed-java 2c05d8c src/main/java/ai/wavespeed/api/Client.java `upload()`, npm wavespeed
+ *   0.3.2 dist/api/client.js `upload()`): `POST /api/v3/media/uploads` JSON `{filename, size, content_type?}` →
  *   data `{type, download_url, filename, size, upload: {method: "PUT", url, headers}}`, then a
  *   PUT of the raw bytes to `upload.url` with exactly `upload.headers` and no Authorization. No
  *   completion call. The PUT (files.ts) refuses a body whose length is not the ticket's `size`
  *   and a Content-Type other than the one the ticket signed.
- * - legacy (docs page upload-files-api, wavespeed-javascript 0.2.0, wavespeed-go):
+ * - legacy (https://www.wavespeed.ai/docs/upload-files-api, wavespeed-javascript ffd322a (0.2.0)
+ *   src/api/client.ts, wavespeed-go 268f200 api/client.go):
  *   `POST /api/v3/media/upload/binary`, multipart field `file` → data `{type, download_url,
  *   filename, size}`.
  */
