@@ -6,7 +6,7 @@
 import type { Quality, VideoRequest } from '../job';
 import { FIELD_LABELS, listWords, OPERATION_LABELS, QUALITY_LABELS, quote } from '../labels';
 import { DEFAULT_MODEL, MODEL_LABELS } from './models';
-import { offeredFields, qualityOf, rowOf, tiersOf, type OperationRow, type ProviderTable } from './table';
+import { modelsOf, offeredFields, qualityOf, rowOf, tiersOf, type OperationRow, type ProviderTable } from './table';
 import type { RequestField } from './types';
 import { isSet } from './values';
 
@@ -20,13 +20,26 @@ export interface Problem {
 const takenInOtherModes = (row: OperationRow, field: RequestField, tier: Quality) =>
 	tiersOf(row).filter((other) => other !== tier && offeredFields(row, other).includes(field));
 
+/** Why a set field is refused: the model lacks it, or this mode does (then which modes take it). */
+function notTakenMessage(field: RequestField, value: unknown, row: OperationRow, tier: Quality, where: string, request: VideoRequest): string {
+	const label = FIELD_LABELS[field] ?? field;
+	const operation = OPERATION_LABELS[request.operation];
+	if (field === 'quality') {
+		const shown = QUALITY_LABELS[value as Quality] ?? quote(value);
+		return `${label} is ${shown}: ${where} offers ${operation} only in mode ${QUALITY_LABELS[tiersOf(row)[0]]}`;
+	}
+	const otherModes = takenInOtherModes(row, field, tier);
+	if (otherModes.length === 0) return `${label} is ${quote(value)}: ${where} takes no ${label} for ${operation}`;
+	return `${label} is ${quote(value)}: ${where} takes no ${label} for ${operation} in mode ${QUALITY_LABELS[tier]}; allowed are Mode ${listWords(otherModes.map((other) => QUALITY_LABELS[other]))}, or no ${label}`;
+}
+
 /** Every problem of a request for a provider, in the panel's words; empty when it may be sent. */
 export function requestProblems(table: ProviderTable, request: VideoRequest): Problem[] {
 	const model = request.model ?? DEFAULT_MODEL;
 	const row = rowOf(table.models, model, request.operation);
 	const where = `${table.displayName}'s ${MODEL_LABELS[model]}`;
 	if (!row) {
-		const models = (Object.keys(table.models) as (keyof typeof table.models)[]).filter((id) => table.models[id]?.[request.operation]);
+		const models = modelsOf(table.models, request.operation);
 		return [
 			{
 				field: models.length ? 'model' : 'operation',
@@ -40,23 +53,10 @@ export function requestProblems(table: ProviderTable, request: VideoRequest): Pr
 	const tier = qualityOf(request, row);
 	const offered = offeredFields(row, tier);
 	for (const [field, value] of Object.entries(request)) {
-		if (field === 'operation' || field === 'model' || !isSet(value)) continue;
-		if (!offered.includes(field as RequestField)) {
-			const tiers = tiersOf(row);
-			// A mode the model has only one of may be stated as that mode.
-			if (field === 'quality' && tiers.length === 1 && value === tiers[0]) continue;
-			const label = FIELD_LABELS[field as RequestField] ?? field;
-			const shown = field === 'quality' ? QUALITY_LABELS[value as 'pro' | 'std'] ?? quote(value) : quote(value);
-			problems.push({
-				field: field as RequestField,
-				message:
-					field === 'quality'
-						? `${label} is ${shown}: ${where} offers ${OPERATION_LABELS[request.operation]} only in mode ${QUALITY_LABELS[tiers[0]]}`
-						: takenInOtherModes(row, field as RequestField, tier).length
-							? `${label} is ${shown}: ${where} takes no ${label} for ${OPERATION_LABELS[request.operation]} in mode ${QUALITY_LABELS[tier]}; allowed are Mode ${listWords(takenInOtherModes(row, field as RequestField, tier).map((other) => QUALITY_LABELS[other]))}, or no ${label}`
-							: `${label} is ${shown}: ${where} takes no ${label} for ${OPERATION_LABELS[request.operation]}`,
-			});
-		}
+		if (field === 'operation' || field === 'model' || !isSet(value) || offered.includes(field as RequestField)) continue;
+		// A mode the model has only one of may be stated as that mode.
+		if (field === 'quality' && tiersOf(row).length === 1 && value === tiersOf(row)[0]) continue;
+		problems.push({ field: field as RequestField, message: notTakenMessage(field as RequestField, value, row, tier, where, request) });
 	}
 	if ('quality' in request && request.quality && offered.includes('quality') && !row.endpoints[request.quality]) {
 		problems.push({ field: 'quality', message: `Mode is ${QUALITY_LABELS[request.quality]}: ${where} offers ${listWords(tiersOf(row).map((tier) => QUALITY_LABELS[tier]))}` });
