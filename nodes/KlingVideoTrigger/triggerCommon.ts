@@ -70,18 +70,27 @@ export interface BinaryContext {
  * be downloaded (expired, provider down) does not lose the job: the item goes out without the
  * binary, with `downloadError` saying why, and the video URL is still in the JSON.
  */
+/**
+ * The same for every emission of one finished job (provider, job id, terminal state). Where n8n
+ * runs several webhook processes it offers a trigger no atomic claim, so two processes can each
+ * emit a job delivered to both at once; a Remove Duplicates node on `dedupeKey` after the trigger
+ * catches such a pair (README, "Running on queue mode").
+ */
+export const dedupeKeyOf = (job: Pick<Job, 'provider' | 'jobId' | 'status'>) => `${job.provider}:${job.jobId}:${job.status}`;
+
 export async function triggerItem(
 	context: BinaryContext,
 	job: Job,
 	options: TriggerOutputOptions,
 	signal?: AbortSignal,
 ): Promise<INodeExecutionData> {
+	const extra = { dedupeKey: dedupeKeyOf(job) };
 	try {
-		return await jobToItem(context, httpClient(), job, 0, options, {}, signal);
+		return await jobToItem(context, httpClient(), job, 0, options, extra, signal);
 	} catch (error) {
 		if (!(error instanceof DownloadError)) throw toTriggerError(context.getNode(), error);
 		context.logger.warn(`Kling Video: the video of job ${job.jobId} on ${job.provider} could not be downloaded: ${error.message}`);
-		return { json: jobToJson(job, { downloadError: error.message }), pairedItem: { item: 0 } };
+		return { json: jobToJson(job, { ...extra, downloadError: error.message }), pairedItem: { item: 0 } };
 	}
 }
 

@@ -127,7 +127,7 @@ describe.each(PROVIDER_IDS)('Kling Video Jobs Trigger on %s', (provider) => {
 		// Oldest finish first.
 		expect(idsOf(output)).toEqual([first.jobId, second.jobId]);
 		for (const item of output!.flat()) {
-			expect(item.json).toMatchObject({ provider, status: 'succeeded' });
+			expect(item.json).toMatchObject({ provider, status: 'succeeded', dedupeKey: `${provider}:${String(item.json.jobId)}:succeeded` });
 			expect(item.binary?.data.bytes).toBeGreaterThan(1000);
 		}
 		// The manual run recorded nothing: the real poll still emitted the job it showed.
@@ -222,3 +222,30 @@ describe('Kling Video Jobs Trigger options and errors', () => {
 		}
 	});
 });
+
+describe('Kling Video Jobs Trigger state across restarts', () => {
+	it.each(PROVIDER_IDS)('%s: what a poll that emits nothing changed is lost on a restart, and nothing is emitted twice or missed for it', async (provider) => {
+		const h = harness(provider, { events: ['succeeded'], options: { downloadVideo: false } });
+		const client = clientFor(provider, emulator, http);
+		expect(await h.poll()).toBeNull(); // activation: a baseline, saved by n8n
+
+		const [emitted, filtered, late] = await submitJobs(client, provider, 3);
+		finish(provider, [emitted]);
+		expect(idsOf(await h.poll())).toEqual([emitted.jobId]); // emits: saved
+
+		// A failed job is not among the events: handled in memory, emitted nothing, so not saved.
+		finish(provider, [filtered], 'failed');
+		expect(await h.poll()).toBeNull();
+		expect(JSON.stringify(h.staticData())).toContain(filtered.jobId);
+
+		// The leader restarts; meanwhile another job succeeds.
+		h.restart();
+		expect(JSON.stringify(h.staticData())).not.toContain(filtered.jobId);
+		finish(provider, [late]);
+		// The failed job is weighed again and still not emitted; the one that succeeded during the restart is, once.
+		expect(idsOf(await h.poll())).toEqual([late.jobId]);
+		expect(await h.poll()).toBeNull();
+		expect(h.emitted.flat().map((item) => String(item.json.jobId)).sort()).toEqual([emitted.jobId, late.jobId].sort());
+	});
+});
+

@@ -430,10 +430,18 @@ export class PollTriggerHarness {
 		return dirty;
 	}
 
-	/** A process restart: the workflow is rebuilt from its stored static data. */
+	/**
+	 * A restart (or a change of leader): the workflow is rebuilt from the static data n8n last
+	 * saved. n8n saves a poller's static data after its activation poll and when a poll emits; a
+	 * poll that emits nothing changes it only in memory, and that is lost.
+	 */
 	restart(): void {
-		this.load(plain(this.workflow.staticData));
+		this.load(plain(this.saved));
+		this.polls = 0;
 	}
+
+	private saved: IDataObject = {};
+	private polls = 0;
 
 	/** One poll as n8n's poll executor runs it: emitted data goes to `emitted`. */
 	async poll(mode: WorkflowExecuteMode = 'trigger', budgetMs?: number): Promise<INodeExecutionData[][] | null> {
@@ -453,6 +461,8 @@ export class PollTriggerHarness {
 		);
 		const result = await NODE_TYPES[POLL_TRIGGER_TYPE].poll!.call(context);
 		if (result !== null && mode !== 'manual') context.__emit(result);
+		if (mode !== 'manual' && (result !== null || this.polls === 0)) this.saved = plain(this.workflow.staticData);
+		this.polls += 1;
 		return result;
 	}
 }

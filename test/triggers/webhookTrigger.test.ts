@@ -99,7 +99,7 @@ describe.each(PROVIDER_IDS)('Kling Video Trigger, %s deliveries', (provider) => 
 		expect(result.started).toBe(true);
 		expect(result.items).toHaveLength(1);
 		const [item] = result.items;
-		expect(item.json).toMatchObject({ jobId: job.jobId, provider, status: 'succeeded' });
+		expect(item.json).toMatchObject({ jobId: job.jobId, provider, status: 'succeeded', dedupeKey: `${provider}:${job.jobId}:succeeded` });
 		expect(typeof item.json.videoUrl).toBe('string');
 		expect(item.json).not.toHaveProperty('ref');
 		expect(item.json).toHaveProperty('raw');
@@ -166,7 +166,7 @@ describe.each(PROVIDER_IDS)('Kling Video Trigger, %s deliveries', (provider) => 
 		const emittedFailed = record(provider, 'failed job', await all.deliver(delivery));
 		const dropped = record(provider, 'failed job, only Succeeded selected', await onlySucceeded.deliver(delivery));
 		expect(emittedFailed).toMatchObject({ status: 200, started: true });
-		expect(emittedFailed.items[0].json).toMatchObject({ jobId: job.jobId, status: 'failed', videoUrl: null });
+		expect(emittedFailed.items[0].json).toMatchObject({ jobId: job.jobId, status: 'failed', videoUrl: null, dedupeKey: expect.stringMatching(/:failed$/) });
 		expect((emittedFailed.items[0].json.error as { message: string }).message).toBeTruthy();
 		expect(emittedFailed.items[0].binary).toBeUndefined();
 		expect(dropped).toMatchObject({ status: 200, started: false });
