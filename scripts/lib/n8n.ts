@@ -19,7 +19,10 @@ export interface N8nRuntime {
 	version: string;
 }
 
-/** Installs n8n and Node 24 unless the cache already has them (see scripts/install-n8n.sh). */
+/**
+ * Installs n8n (2.x with its Node 24) unless the cache already has it (see scripts/install-n8n.sh).
+ * `KLING_N8N_VERSION` picks another version; a 1.x runs on this process's Node.
+ */
 export async function ensureN8n(): Promise<N8nRuntime> {
 	const { stdout } = await run('bash', [join(REPO_ROOT, 'scripts', 'install-n8n.sh')], { quiet: true, echoStderr: true }).catch(
 		(error: Error) => {
@@ -28,7 +31,8 @@ export async function ensureN8n(): Promise<N8nRuntime> {
 	);
 	const home = stdout.trim().split('\n').pop() as string;
 	const platform = `${process.platform}-${process.arch}`;
-	const node = join(home, 'node_modules', 'node', 'node_modules', `node-${platform}`, 'bin', 'node');
+	const bundled = join(home, 'node_modules', 'node', 'node_modules', `node-${platform}`, 'bin', 'node');
+	const node = existsSync(bundled) ? bundled : process.execPath;
 	const n8n = join(home, 'node_modules', 'n8n', 'bin', 'n8n');
 	if (!existsSync(node) || !existsSync(n8n)) throw new Error(`n8n install in ${home} is incomplete (missing ${node} or ${n8n})`);
 	const version = JSON.parse(readFileSync(join(home, 'node_modules', 'n8n', 'package.json'), 'utf8')).version as string;

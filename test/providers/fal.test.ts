@@ -243,6 +243,20 @@ describe('upload', () => {
 		expect(served.type).toBe('image/png');
 		expect(emulator.counters().count({ route: 'uploadPut' })).toBe(1);
 	});
+
+	it('above 90 MiB uploads in 10 MiB parts and completes them, as fal\'s client does', async () => {
+		// 95 MiB of a repeating pattern, so a misplaced part would show in the served bytes.
+		const data = Buffer.alloc(95 * 1024 * 1024);
+		for (let offset = 0; offset < data.length; offset += 4) data.writeUInt32BE((offset / 4) >>> 0, offset);
+		const url = await client.uploadMedia({ data, mimeType: 'video/mp4', fileName: 'reference.mp4' });
+		const served = await download(url);
+		expect(served.bytes.length).toBe(data.length);
+		expect(served.bytes.equals(data)).toBe(true);
+		expect(emulator.counters().count({ route: 'uploadPut' })).toBe(10);
+		expect(emulator.counters().count({ route: 'uploadComplete' })).toBe(1);
+		const initiate = emulator.counters().requests.find((request) => request.route === 'upload');
+		expect(initiate?.path).toContain('/storage/upload/initiate-multipart?storage_type=fal-cdn-v3');
+	}, 60_000);
 });
 
 describe('webhooks', () => {

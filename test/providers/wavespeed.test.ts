@@ -89,6 +89,9 @@ describe('operations end to end', () => {
 		const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 		const imageUrl = await client.uploadMedia({ data: png, mimeType: 'image/png', fileName: 'start.png' });
 		expect(imageUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/files\/wavespeed\//);
+		// The current route of WaveSpeed's SDKs (wavespeed-python c54e078): a ticket, then a PUT without the API key.
+		const uploads = emulator.counters().requests.filter((request) => request.provider === 'wavespeed' && /media\/upload/.test(request.path));
+		expect(uploads.map((request) => request.path)).toEqual([expect.stringMatching(/\/api\/v3\/media\/uploads$/)]);
 		expect((await downloadBytes(imageUrl)).bytes.equals(png)).toBe(true);
 		const done = await untilTerminal(
 			await client.submit({ operation: 'imageToVideo', prompt: 'waves', duration: 5, generateAudio: true, startImage: imageUrl, voiceIds: ['voice_a'], quality: 'pro' }),
