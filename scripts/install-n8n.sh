@@ -53,8 +53,10 @@ fi
 # sqlite3 (n8n's database) and isolated-vm (its expression sandbox) are native: build them against
 # the Node that runs n8n. --ignore-scripts=false: run from `npm start`, npm exports this checkout's
 # ignore-scripts=true as npm_config_ignore_scripts, and the rebuild would then build nothing.
+# n8n 1.x's isolated-vm needs a newer V8 than Node 20's; 1.x runs with N8N_EXPRESSION_ENGINE=legacy
+# instead (scripts/lib/n8n.ts), so only its sqlite3 is built.
 NATIVE="sqlite3"
-[ -d node_modules/isolated-vm ] && NATIVE="$NATIVE isolated-vm"
+[ "$MAJOR" -ge 2 ] && NATIVE="$NATIVE isolated-vm"
 if [ "$MAJOR" -ge 2 ]; then
 	PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" \
 	  npm rebuild $NATIVE --build-from-source --ignore-scripts=false --loglevel=error >&2

@@ -97,13 +97,16 @@ export function n8nInstance(
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_HIRING_BANNER_ENABLED: 'false',
 		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
-		// Fetches a server list from api.n8n.io at start-up; the demo and the tests stay offline.
-		N8N_DISABLED_MODULES: 'mcp-registry',
+		// 2.x fetches a server list from api.n8n.io at start-up; the demo and the tests stay offline.
+		// (1.x has no such module and refuses to start when told to disable an unknown one.)
+		...(runtime.version.startsWith('1.') ? {} : { N8N_DISABLED_MODULES: 'mcp-registry' }),
 		N8N_SECURE_COOKIE: 'false',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
 		N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
 		N8N_LOG_LEVEL: options.logLevel ?? 'info',
 		N8N_LOG_OUTPUT: 'console',
+		// n8n 1.x's "vm" expression engine needs an isolated-vm that does not build for Node 20.
+		...(runtime.version.startsWith('1.') ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {}),
 		// Ctrl-C should not wait n8n's default 30 s for open connections.
 		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
 		NODE_ENV: 'production',
@@ -124,6 +127,8 @@ export async function startN8n(instance: N8nInstance, logFile: string, timeoutMs
 		logFile,
 	});
 	await waitForHttp(`${instance.url}/healthz/readiness`, service, timeoutMs);
+	// n8n 1.x reports ready before its REST routes are mounted; the settings route answers once they are.
+	await waitForHttp(`${instance.url}/rest/settings`, service, timeoutMs);
 	return service;
 }
 

@@ -1,8 +1,10 @@
 /**
- * What n8n stored: executions read straight from its SQLite database (`node:sqlite` of the
- * Node 24 that runs n8n, read-only), their run data decoded with n8n's own `flatted`.
+ * What n8n stored: executions read straight from its SQLite database (read-only, with the Node
+ * that runs n8n: its `node:sqlite` on Node 24, else the `sqlite3` n8n itself installed, as for
+ * n8n 1.x on Node 20), their run data decoded with n8n's own `flatted`.
  * Works whether or not `n8n start` is running.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from './processes';
 import type { N8nInstance } from './n8n';
@@ -30,16 +32,27 @@ export interface StoredExecution {
 	nodeErrors: Record<string, string>;
 }
 
-/** Runs in Node 24: reads the executions of one workflow (or all) as JSON. */
+/** Runs in the Node that runs n8n: reads the executions of one workflow (or all) as JSON. */
 const READER = `
-const { DatabaseSync } = require('node:sqlite');
 const flatted = require(process.env.FLATTED);
 const [file, workflowId] = process.argv.slice(1);
-const db = new DatabaseSync(file, { readOnly: true });
-db.exec('PRAGMA busy_timeout = 5000');
-const rows = db.prepare(\`SELECT e.id, e.workflowId, e.status, e.mode, e.finished, e.startedAt, e.stoppedAt, e.waitTill, d.data
+const SQL = \`SELECT e.id, e.workflowId, e.status, e.mode, e.finished, e.startedAt, e.stoppedAt, e.waitTill, d.data
   FROM execution_entity e LEFT JOIN execution_data d ON d.executionId = e.id
-  WHERE (? = '' OR e.workflowId = ?) ORDER BY e.id\`).all(workflowId, workflowId);
+  WHERE (? = '' OR e.workflowId = ?) ORDER BY e.id\`;
+function readRows() {
+  let sqlite = null;
+  try { sqlite = require('node:sqlite'); } catch {}
+  if (sqlite) {
+    const db = new sqlite.DatabaseSync(file, { readOnly: true });
+    db.exec('PRAGMA busy_timeout = 5000');
+    return Promise.resolve(db.prepare(SQL).all(workflowId, workflowId));
+  }
+  const sqlite3 = require(process.env.SQLITE3);
+  const db = new sqlite3.Database(file, sqlite3.OPEN_READONLY);
+  db.configure('busyTimeout', 5000);
+  return new Promise((resolve, reject) => db.all(SQL, [workflowId, workflowId], (error, rows) => (error ? reject(error) : resolve(rows))));
+}
+readRows().then((rows) => {
 const out = rows.map((row) => {
   const data = row.data ? flatted.parse(row.data) : {};
   const runData = (data.resultData && data.resultData.runData) || {};
@@ -55,19 +68,25 @@ const out = rows.map((row) => {
     error: error ? (error.message || String(error)) + (error.description ? ': ' + error.description : '') : null };
 });
 process.stdout.write(JSON.stringify(out));
+});
 `;
 
 export async function storedExecutions(instance: N8nInstance, workflowId = ''): Promise<StoredExecution[]> {
 	const file = join(instance.userFolder, '.n8n', 'database.sqlite');
 	const { stdout } = await run(instance.runtime.node, ['--no-warnings', '-e', READER, file, workflowId], {
-		env: { ...process.env, FLATTED: join(instance.runtime.home, 'node_modules', 'flatted') },
+		env: {
+			...process.env,
+			FLATTED: join(instance.runtime.home, 'node_modules', 'flatted'),
+			SQLITE3: join(instance.runtime.home, 'node_modules', 'sqlite3'),
+		},
 		quiet: true,
 	});
 	return JSON.parse(stdout) as StoredExecution[];
 }
 
-/** Where n8n's filesystem binary store keeps the bytes of a binary item (`filesystem-v2:<path>`). */
+/** Where n8n's filesystem binary store keeps the bytes of a binary item (`filesystem-v2:<path>`): `storage` in 2.x, `binaryData` in 1.x. */
 export function binaryFilePath(instance: N8nInstance, binaryId: string): string {
 	const [, relative] = binaryId.split(':', 2);
-	return join(instance.userFolder, '.n8n', 'storage', relative);
+	const candidates = ['storage', 'binaryData'].map((folder) => join(instance.userFolder, '.n8n', folder, relative));
+	return candidates.find((candidate) => existsSync(candidate)) ?? candidates[0];
 }
