@@ -6,6 +6,21 @@ import { join } from 'node:path';
 import { REPO_ROOT } from './n8n';
 import { startService, waitForHttp, type Service } from './processes';
 
+/** A job as the emulator's control API lists it (`GET /_emulator/jobs`). */
+export interface EmulatorJob {
+	provider: Provider;
+	id: string;
+	state: string;
+	createdAt: string;
+	operation: string;
+}
+
+/** The emulator's request and webhook counters (`GET /_emulator/counters`). */
+export interface EmulatorCounters {
+	totals: Record<string, number>;
+	webhooksSent: Array<{ provider: Provider; jobId: string; url: string; status: number; event: string }>;
+}
+
 export interface EmulatorProcess {
 	url: string;
 	service: Service;

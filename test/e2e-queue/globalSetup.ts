@@ -3,11 +3,9 @@
  * Debian's PostgreSQL and Redis (apt-get when missing), then `npm run build` and `npm pack` (or
  * KLING_E2E_PACKAGE). The test file starts its own PostgreSQL, Redis and n8n processes.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buildAndPack, ensureN8n } from '../../scripts/lib/n8n';
+import { ensureN8n } from '../../scripts/lib/n8n';
 import { ensureServiceBinaries } from '../../scripts/lib/queue';
+import { preparePackage } from '../e2e/prepareRun';
 
 export default async function globalSetup(): Promise<void> {
 	let started = Date.now();
@@ -19,18 +17,7 @@ export default async function globalSetup(): Promise<void> {
 	started = Date.now();
 	const binaries = await ensureServiceBinaries((line) => console.log(`\n[e2e-queue] ${line}`));
 	const servicesSeconds = (Date.now() - started) / 1000;
-	started = Date.now();
-	const runDir = mkdtempSync(join(tmpdir(), 'kling-e2e-queue-'));
-	const tarball =
-		process.env.KLING_E2E_PACKAGE ??
-		(await buildAndPack(join(runDir, 'pack')).catch((error: unknown) => {
-			rmSync(runDir, { recursive: true, force: true });
-			throw error;
-		}));
-	const buildSeconds = (Date.now() - started) / 1000;
-	process.env.KLING_E2E_RUNTIME = JSON.stringify(runtime);
-	process.env.KLING_E2E_TARBALL = tarball;
-	process.env.KLING_E2E_RUN_DIR = runDir;
+	const { runDir, buildSeconds } = await preparePackage(runtime, 'kling-e2e-queue-');
 	process.env.KLING_E2E_SERVICES = JSON.stringify(binaries);
 	console.log(
 		`\n[e2e-queue] n8n ${runtime.version} ready in ${installSeconds.toFixed(1)} s; PostgreSQL (${binaries.pgBin}) and Redis (${binaries.redisServer}) in ${servicesSeconds.toFixed(1)} s; package built and packed in ${buildSeconds.toFixed(1)} s; run folder ${runDir}`,

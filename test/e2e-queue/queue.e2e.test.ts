@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { emulatorCredentials, startEmulator, type EmulatorProcess } from '../../scripts/lib/emulator';
+import { emulatorCredentials, startEmulator, type EmulatorCounters, type EmulatorJob, type EmulatorProcess } from '../../scripts/lib/emulator';
 import { installPackage, n8nCli, packageLoadProblems } from '../../scripts/lib/n8n';
 import { N8nRest } from '../../scripts/lib/n8nRest';
 import { freePort, sleep, stopAll, tailLog, waitFor } from '../../scripts/lib/processes';
@@ -64,17 +64,6 @@ const imagePath = (p: Provider) => `queue-image-${p}`;
 const triggerWebhookId = newWebhookId();
 const FINAL = ['success', 'error', 'crashed', 'canceled'];
 
-interface EmulatorJob {
-	provider: Provider;
-	id: string;
-	state: string;
-	createdAt: string;
-	operation: string;
-}
-interface Counters {
-	totals: Record<string, number>;
-	webhooksSent: Array<{ provider: Provider; jobId: string; url: string; status: number; event: string }>;
-}
 interface Delivery {
 	headers: Record<string, string>;
 	body: string;
@@ -117,7 +106,7 @@ suite('n8n queue mode: 1 main, 2 workers, 2 webhook processes, PostgreSQL and Re
 	const report: string[] = [];
 	const logs = () => join(setupResult().runDir, 'logs');
 
-	const counters = () => emulator.control<Counters>('GET', '/counters');
+	const counters = () => emulator.control<EmulatorCounters>('GET', '/counters');
 	const emulatorJobs = (provider: Provider) =>
 		emulator.control<EmulatorJob[]>('GET', '/jobs').then((jobs) => jobs.filter((job) => job.provider === provider));
 	const executions = (workflowId: string) => queueExecutions(cluster, workflowId);

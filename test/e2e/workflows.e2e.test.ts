@@ -9,7 +9,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startEmulator, type EmulatorProcess } from '../../scripts/lib/emulator';
+import { startEmulator, type EmulatorCounters, type EmulatorJob, type EmulatorProcess } from '../../scripts/lib/emulator';
 import { n8nCli, packageLoadProblems, startN8n, type N8nInstance } from '../../scripts/lib/n8n';
 import { N8nRest } from '../../scripts/lib/n8nRest';
 import { makePng } from '../fixtures/images';
@@ -53,22 +53,10 @@ let cli: N8nInstance;
 let server: N8nInstance;
 const logs = () => join(setupResult().runDir, 'logs');
 
-interface EmulatorJob {
-	provider: Provider;
-	id: string;
-	state: string;
-	createdAt: string;
-	operation: string;
-}
-
-interface Counters {
-	totals: Record<string, number>;
-	webhooksSent: Array<{ provider: Provider; jobId: string; url: string; status: number; event: string }>;
-}
 
 const emulatorJobs = (provider: Provider) =>
 	emulator.control<EmulatorJob[]>('GET', '/jobs').then((jobs) => jobs.filter((job) => job.provider === provider));
-const counters = () => emulator.control<Counters>('GET', '/counters');
+const counters = () => emulator.control<EmulatorCounters>('GET', '/counters');
 const postsNamed = (prefix: string) => sink.posts.filter((post) => String(post.headers['x-video-name'] ?? '').startsWith(prefix));
 
 /** The video an output item carries: present in n8n's binary store and a real MP4. */
