@@ -10,7 +10,9 @@
  * 3. relevance: a job that is not finished, or whose outcome is not selected, is answered 200
  *    and dropped;
  * 4. once: a job already emitted with the same terminal state (static data, and an in-process
- *    claim for deliveries that arrive together) is answered 200 and dropped;
+ *    claim for deliveries that arrive together) is answered 200 and dropped; every request
+ *    writes this process's claims back into the static data, since a concurrent save by
+ *    another webhook process may have dropped them;
  * 5. the provider gets its 200 at once; the video is then streamed into binary data and the
  *    workflow starts with the job.
  *
@@ -20,7 +22,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import { readRawBody, verifyDelivery, type RawRequest } from '../shared/webhookVerification';
 import { CredentialFieldError } from '../shared/credentials';
 import { jobToJson } from '../KlingVideo/execute/output';
-import { claimDelivery, SeenSet } from '../shared/dedupe';
+import { claimDelivery, claimedKeys, SeenSet } from '../shared/dedupe';
 import { ProviderApiError, WebhookRejectedError } from '../shared/errors';
 import { isTerminal, type Job, type ProviderId } from '../shared/job';
 import { MAX_WEBHOOK_BODY_BYTES } from '../shared/webhooks/common';
@@ -75,23 +77,32 @@ export async function handleDelivery(context: IWebhookFunctions): Promise<IWebho
 		return answer(context, status, { error: 'The delivery could not be checked; try again later' });
 	}
 
+	const scope = `${context.getWorkflow().id ?? ''}:${context.getNode().id ?? context.getNode().name}`;
+	const staticData = context.getWorkflowStaticData('node');
+	const emitted = new SeenSet(staticData[EMITTED_KEY], MAX_REMEMBERED_DELIVERIES);
+	// Another webhook process saving at the same time may have dropped keys this one recorded.
+	emitted.restore(claimedKeys(scope));
+	const store = () => {
+		if (emitted.changed) staticData[EMITTED_KEY] = emitted.toJSON();
+	};
+
 	if (!isTerminal(job.status)) {
+		store();
 		return answer(context, 200, { received: true, ignored: `job ${job.jobId} is ${job.status}` });
 	}
 	const events = readEvents(context.getNodeParameter('events', []));
 	if (!events.has(job.status as TriggerEvent)) {
+		store();
 		return answer(context, 200, { received: true, ignored: `${job.status} jobs are not selected` });
 	}
 
 	const key = deliveryKey(job);
-	const staticData = context.getWorkflowStaticData('node');
-	const emitted = new SeenSet(staticData[EMITTED_KEY], MAX_REMEMBERED_DELIVERIES);
-	const scope = `${context.getWorkflow().id ?? ''}:${context.getNode().id ?? context.getNode().name}`;
 	if (emitted.has(key) || !claimDelivery(scope, key)) {
+		store();
 		return answer(context, 200, { received: true, duplicate: true });
 	}
 	emitted.add(key, Date.now());
-	staticData[EMITTED_KEY] = emitted.toJSON();
+	store();
 
 	// The provider has what it needs; the download must not make it time out and deliver again.
 	context.getResponseObject().status(200).json({ received: true, jobId: job.jobId, status: job.status });

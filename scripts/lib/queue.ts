@@ -426,6 +426,13 @@ export async function queueExecutions(cluster: QueueCluster, workflowId = ''): P
 	return JSON.parse(await readPg(cluster, 'executions', workflowId)) as QueueStoredExecution[];
 }
 
+/** A workflow's static data as n8n last saved it (the whole blob, every node's part). */
+export async function queueStaticData(cluster: QueueCluster, workflowId: string): Promise<Record<string, unknown>> {
+	if (!/^[\w-]+$/.test(workflowId)) throw new Error(`Not a workflow id: ${workflowId}`);
+	const text = (await psql(cluster.pg, cluster.pg.database, `SELECT "staticData" FROM workflow_entity WHERE id = '${workflowId}'`)).trim();
+	return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+}
+
 /** The bytes of a binary item in n8n's database binary store (id `database:<fileId>` or similar). */
 export async function queueBinary(cluster: QueueCluster, binaryId: string): Promise<{ bytes: Buffer; mimeType: string | null } | null> {
 	const fileId = binaryId.split(/[:/]+/).pop() as string;
