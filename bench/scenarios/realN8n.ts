@@ -509,8 +509,13 @@ export async function measureLatency(
 		const order: Array<'package' | 'control'> = [];
 		// Controls spread evenly among the package jobs.
 		for (let p = 0, c = 0; p < jobs || c < allControls; ) {
-			if (c < allControls && (p >= jobs || (c + 1) * jobs <= (p + 1) * allControls)) order.push('control'), c++;
-			else order.push('package'), p++;
+			if (c < allControls && (p >= jobs || (c + 1) * jobs <= (p + 1) * allControls)) {
+				order.push('control');
+				c++;
+			} else {
+				order.push('package');
+				p++;
+			}
 		}
 		const next = { package: 0, control: 0 };
 		return order.reduce(
