@@ -9,6 +9,7 @@ export class ProviderApiError extends Error {
 	readonly provider: ProviderId;
 	readonly httpStatus: number | null;
 	readonly code: string | number | undefined;
+	/** The failure kind, under the same name as a job's `error.kind` and the node error's `kind`. */
 	readonly kind: FailureKind;
 	/** The job this error concerns, when one was already submitted: it must reach the user. */
 	jobRef: JobRef | undefined;

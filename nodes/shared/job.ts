@@ -23,8 +23,9 @@ export type AspectRatio = (typeof ASPECT_RATIOS)[number];
 export const DURATIONS = [5, 10] as const;
 export type DurationSeconds = number;
 
-export const QUALITIES = ['std', 'pro'] as const;
-export type Quality = (typeof QUALITIES)[number];
+/** The Mode field: Kling's Standard and Pro tiers of a model. */
+export const MODES = ['std', 'pro'] as const;
+export type Mode = (typeof MODES)[number];
 
 export const CHARACTER_ORIENTATIONS = ['image', 'video'] as const;
 export type CharacterOrientation = (typeof CHARACTER_ORIENTATIONS)[number];
@@ -36,7 +37,7 @@ export const DEFAULTS = {
 	generateAudio: true,
 	cfgScale: 0.5,
 	negativePrompt: 'blur, distort, and low quality',
-	quality: 'pro' as Quality,
+	mode: 'pro' as Mode,
 	characterOrientation: 'image' as CharacterOrientation,
 	keepOriginalSound: true,
 };
@@ -61,7 +62,7 @@ const textToVideo = z.object({
 	/** Absent where the model's mode makes no audio (WaveSpeed's Standard endpoints take no `sound`). */
 	generateAudio: z.boolean().optional(),
 	cfgScale: z.number().min(0).max(1).optional(),
-	quality: z.enum(QUALITIES).optional(),
+	mode: z.enum(MODES).optional(),
 	voiceIds: z.array(z.string().min(1)).max(2).optional(),
 });
 
@@ -75,7 +76,7 @@ const imageToVideo = z.object({
 	aspectRatio: z.enum(ASPECT_RATIOS).optional(),
 	generateAudio: z.boolean().optional(),
 	cfgScale: z.number().min(0).max(1).optional(),
-	quality: z.enum(QUALITIES).optional(),
+	mode: z.enum(MODES).optional(),
 	startImage: media,
 	endImage: media.optional(),
 	voiceIds: z.array(z.string().min(1)).max(2).optional(),
@@ -89,7 +90,7 @@ const motionControl = z.object({
 	video: media,
 	characterOrientation: z.enum(CHARACTER_ORIENTATIONS),
 	keepOriginalSound: z.boolean().optional(),
-	quality: z.enum(QUALITIES),
+	mode: z.enum(MODES),
 });
 
 const createVoice = z.object({
@@ -122,7 +123,7 @@ export type FailureKind = 'contentPolicy' | 'invalidInput' | 'provider' | 'timeo
 
 /**
  * Everything needed to ask a provider about a job again. `operation` matters for Kling (the
- * query path depends on the kind) and fal (the app id); `urls` are the provider's own links
+ * query path depends on the operation) and fal (the app id); `urls` are the provider's own links
  * when it returned them at submit (fal asks clients to prefer them).
  */
 export interface JobRef {
@@ -131,7 +132,11 @@ export interface JobRef {
 	operation: GenerationOperation | null;
 	/** The model and mode it was submitted with, where the provider's answers do not say it again (fal, Kling). */
 	model?: ModelId | null;
-	quality?: Quality | null;
+	/**
+	 * The mode. A ref is output (`ref`) and comes back in saved workflows and callback URLs, so its
+	 * key is the mode parameter's saved name, `quality`.
+	 */
+	quality?: Mode | null;
 	urls?: { status?: string; result?: string; cancel?: string };
 }
 
@@ -145,6 +150,10 @@ export interface JobTimings {
 
 export interface JobError {
 	message: string;
+	/**
+	 * Why it failed. `kind` is the key users branch on in the output (`error.kind`, and `errorKind`
+	 * of a failed item), so it stays; in this package `kind` names nothing but a failure kind.
+	 */
 	kind: FailureKind;
 	code?: string | number;
 }

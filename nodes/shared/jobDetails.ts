@@ -3,12 +3,15 @@
  * status, Kling before success), so a finished job would lose its duration, audio flag and cost
  * estimate. The job as it was submitted still knows them; this carries them over.
  */
-import type { Job, Quality } from './job';
+import type { Job, Mode } from './job';
 import { estimateCostUsd } from './pricing';
 import { tableOf } from './providers';
 
-/** What the submitted job knew that a later read may not say again. */
-export type SubmittedDetails = Pick<Job, 'durationSeconds' | 'hasAudio' | 'operation' | 'model'> & { quality: Quality | null };
+/**
+ * What the submitted job knew that a later read may not say again. It travels in Wait for
+ * Webhook's callback URL, so its keys are a saved format: the mode is `quality`, as in `JobRef`.
+ */
+export type SubmittedDetails = Pick<Job, 'durationSeconds' | 'hasAudio' | 'operation' | 'model'> & { quality: Mode | null };
 
 export const submittedDetailsOf = (job: Job): SubmittedDetails => ({
 	durationSeconds: job.durationSeconds,
@@ -23,9 +26,9 @@ export function withSubmittedDetails(job: Job, submitted: SubmittedDetails): Job
 	const hasAudio = job.hasAudio ?? submitted.hasAudio;
 	const operation = job.operation ?? submitted.operation;
 	const model = job.model ?? submitted.model;
-	const quality = job.ref.quality ?? submitted.quality;
+	const mode = job.ref.quality ?? submitted.quality;
 	const estimatedCostUsd =
 		job.estimatedCostUsd ??
-		(job.status === 'succeeded' ? estimateCostUsd(tableOf(job.provider), { model, operation, quality }, durationSeconds, hasAudio) : null);
-	return { ...job, durationSeconds, hasAudio, operation, model, estimatedCostUsd, ref: { ...job.ref, model, quality } };
+		(job.status === 'succeeded' ? estimateCostUsd(tableOf(job.provider), { model, operation, mode }, durationSeconds, hasAudio) : null);
+	return { ...job, durationSeconds, hasAudio, operation, model, estimatedCostUsd, ref: { ...job.ref, model, quality: mode } };
 }

@@ -1,8 +1,9 @@
 /**
- * The words a user sees for the unified vocabulary: field labels as the panel shows them,
- * operations and modes by name. Every message about a request speaks these, never internal values.
+ * The unified vocabulary as the panel shows it: field labels, operations and modes by name, and
+ * the node parameter each field is saved under. Every message about a request speaks these
+ * words, never internal values.
  */
-import type { GenerationOperation, Quality } from './job';
+import type { GenerationOperation, Mode } from './job';
 import type { RequestField } from './providers/types';
 
 export const FIELD_LABELS: Record<RequestField, string> = {
@@ -12,7 +13,7 @@ export const FIELD_LABELS: Record<RequestField, string> = {
 	aspectRatio: 'Aspect Ratio',
 	generateAudio: 'Generate Audio',
 	cfgScale: 'CFG Scale',
-	quality: 'Mode',
+	mode: 'Mode',
 	startImage: 'Start Image',
 	endImage: 'End Image',
 	voiceIds: 'Voice IDs',
@@ -31,7 +32,17 @@ export const OPERATION_LABELS: Record<GenerationOperation, string> = {
 	createVoice: 'Create Voice',
 };
 
-export const QUALITY_LABELS: Record<Quality, string> = { pro: 'Pro', std: 'Standard' };
+export const MODE_LABELS: Record<Mode, string> = { pro: 'Pro', std: 'Standard' };
+
+/**
+ * The node parameter of the Mode field. Every other field's parameter has the field's name; this
+ * one is saved in workflows as `quality`, and a parameter's name cannot change without losing
+ * the value saved under it.
+ */
+export const MODE_PARAMETER = 'quality';
+
+/** The node parameter that holds a field's value. */
+export const parameterOf = (field: RequestField): string => (field === 'mode' ? MODE_PARAMETER : field);
 
 /** A value as a message quotes it: text in quotes, anything else as JSON. */
 export const quote = (value: unknown) => (typeof value === 'string' ? `"${value}"` : JSON.stringify(value));

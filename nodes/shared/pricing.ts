@@ -3,15 +3,15 @@
  * everything else (an operation with no published price, a mode that is not known while the
  * modes' prices differ) is null rather than a guess.
  */
-import type { GenerationOperation, Quality } from './job';
+import type { GenerationOperation, Mode } from './job';
 import type { ModelId } from './providers/models';
-import { rowOf, tiersOf, type PriceRow, type ProviderTable } from './providers/table';
+import { modesOf, rowOf, type PriceRow, type ProviderTable } from './providers/table';
 
 export interface PricedJob {
 	model: ModelId | null;
 	operation: GenerationOperation | null;
 	/** The mode, where the job's answer or request tells it. */
-	quality: Quality | null;
+	mode: Mode | null;
 }
 
 export function estimateCostUsd(
@@ -23,8 +23,8 @@ export function estimateCostUsd(
 	if (!job.model || !job.operation || durationSeconds === null || hasAudio === null) return null;
 	const row = rowOf(table.models, job.model, job.operation);
 	if (!row) return null;
-	const tiers = job.quality && row.endpoints[job.quality] ? [job.quality] : tiersOf(row);
-	const prices = tiers.map((tier) => row.endpoints[tier]?.price);
+	const modes = job.mode && row.endpoints[job.mode] ? [job.mode] : modesOf(row);
+	const prices = modes.map((mode) => row.endpoints[mode]?.price);
 	const [price] = prices;
 	if (!price || prices.some((other) => !samePrice(other, price))) return null;
 	const rate = hasAudio ? price.usdPerSecond.withAudio : price.usdPerSecond.silent;

@@ -4,10 +4,10 @@
  * equal to what the tables say, so the document cannot drift from the code.
  */
 import { GENERATION_OPERATIONS, PROVIDER_IDS } from '../../nodes/shared/job';
-import { FIELD_LABELS, OPERATION_LABELS, QUALITY_LABELS } from '../../nodes/shared/labels';
+import { FIELD_LABELS, MODE_LABELS, OPERATION_LABELS } from '../../nodes/shared/labels';
 import { PROVIDERS } from '../../nodes/shared/providers';
 import { MODEL_IDS, MODEL_LABELS } from '../../nodes/shared/providers/models';
-import { isUnconfirmed, offeredFields, rowOf, tiersOf, type Source } from '../../nodes/shared/providers/table';
+import { isUnconfirmed, modesOf, offeredFields, rowOf, type Source } from '../../nodes/shared/providers/table';
 
 export type SourceKind = 'provider page' | 'official SDK' | 'other' | 'unconfirmed';
 
@@ -40,11 +40,11 @@ export function renderTableReport(): string {
 				if (!row) continue;
 				lines.push(`### ${MODEL_LABELS[model]} · ${OPERATION_LABELS[operation]}`, '');
 				lines.push('| field | provider input | source kind |', '|---|---|---|');
-				for (const tier of tiersOf(row)) {
-					const endpoint = row.endpoints[tier]!;
+				for (const mode of modesOf(row)) {
+					const endpoint = row.endpoints[mode]!;
 					counts[sourceKind(endpoint.source)]++;
 					const omits = endpoint.omits?.length ? ` (takes no ${endpoint.omits.map((field) => FIELD_LABELS[field]).join(', ')})` : '';
-					lines.push(`| endpoint, mode ${QUALITY_LABELS[tier]} | \`${cell(endpoint.path)}\`${cell(omits)} | ${sourceKind(endpoint.source)} |`);
+					lines.push(`| endpoint, mode ${MODE_LABELS[mode]} | \`${cell(endpoint.path)}\`${cell(omits)} | ${sourceKind(endpoint.source)} |`);
 				}
 				for (const field of offeredFields(row)) {
 					const target = row.fields[field];

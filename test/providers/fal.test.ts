@@ -115,7 +115,7 @@ describe('generation', () => {
 		expectMp4((await download(job.videoUrl ?? '')).bytes, true);
 	});
 
-	it.each(['pro', 'std'] as const)('motion control (%s) uses its own endpoint', async (quality) => {
+	it.each(['pro', 'std'] as const)('motion control (%s) uses its own endpoint', async (mode) => {
 		const submitted = await client.submit({
 			operation: 'motionControl',
 			prompt: 'dance',
@@ -123,12 +123,12 @@ describe('generation', () => {
 			video: 'https://example.com/moves.mp4',
 			characterOrientation: 'video',
 			keepOriginalSound: false,
-			quality,
+			mode,
 		});
 		const job = await untilTerminal(submitted.ref);
 		expect(job.status).toBe('succeeded');
 		expect(emulator.jobs('fal')[0].model).toBe(
-			quality === 'pro' ? 'fal-ai/kling-video/v2.6/pro/motion-control' : 'fal-ai/kling-video/v2.6/standard/motion-control',
+			mode === 'pro' ? 'fal-ai/kling-video/v2.6/pro/motion-control' : 'fal-ai/kling-video/v2.6/standard/motion-control',
 		);
 		expectMp4((await download(job.videoUrl ?? '')).bytes, false);
 	});
@@ -155,7 +155,7 @@ describe('generation', () => {
 	});
 
 	it('refuses unsupported fields and cross-field problems before any request', async () => {
-		await expect(client.submit({ ...t2v, quality: 'std' })).rejects.toMatchObject({ kind: 'invalidInput' });
+		await expect(client.submit({ ...t2v, mode: 'std' })).rejects.toMatchObject({ kind: 'invalidInput' });
 		expect(emulator.counters().count()).toBe(0);
 	});
 });

@@ -44,7 +44,7 @@ const t2v: VideoRequest = {
 	duration: 5,
 	aspectRatio: '9:16',
 	generateAudio: true,
-	quality: 'pro',
+	mode: 'pro',
 };
 
 async function untilTerminal(ref: JobRef, timeoutMs = 10_000): Promise<Job> {
@@ -110,7 +110,7 @@ describe('generation', () => {
 			prompt: 'the cat turns',
 			duration: 10,
 			generateAudio: false,
-			quality: 'pro',
+			mode: 'pro',
 			startImage,
 			endImage: `data:image/png;base64,${data.toString('base64')}`,
 		});
@@ -129,7 +129,7 @@ describe('generation', () => {
 			video: 'https://example.com/moves.mp4',
 			characterOrientation: 'image',
 			keepOriginalSound: false,
-			quality: 'std',
+			mode: 'std',
 		});
 		const job = await untilTerminal(submitted.ref);
 		expect(job.status).toBe('succeeded');
@@ -147,7 +147,7 @@ describe('generation', () => {
 	});
 
 	it('refuses what Kling v2.6 cannot do before any request', async () => {
-		await expect(client.submit({ ...t2v, quality: 'std' })).rejects.toMatchObject({ kind: 'invalidInput' });
+		await expect(client.submit({ ...t2v, mode: 'std' })).rejects.toMatchObject({ kind: 'invalidInput' });
 		await expect(client.submit({ operation: 'createVoice', voiceUrl: 'https://example.com/v.mp3' })).rejects.toMatchObject({
 			kind: 'invalidInput',
 		});
@@ -206,7 +206,7 @@ describe('list', () => {
 			video: 'https://example.com/m.mp4',
 			characterOrientation: 'video',
 			keepOriginalSound: true,
-			quality: 'pro',
+			mode: 'pro',
 		});
 		await untilTerminal(a.ref);
 		const jobs = await client.list({ since });
@@ -425,7 +425,7 @@ describe('custom voices and Kling v3', () => {
 	});
 
 	it('submits Kling v3 with model_name kling-v3 and a 12 s duration', async () => {
-		const submitted = await client.submit({ ...t2v, model: 'kling-v3', duration: 12, quality: 'std' });
+		const submitted = await client.submit({ ...t2v, model: 'kling-v3', duration: 12, mode: 'std' });
 		expect(submitted).toMatchObject({ model: 'kling-v3', durationSeconds: 12 });
 		expect(emulator.jobs('kling').find((job) => job.id === submitted.jobId)?.input).toMatchObject({ model_name: 'kling-v3', duration: '12', mode: 'std' });
 		// Kling v3 prices per second from Kling's 3.0 specification: Standard with audio is 0.9 units, $0.126.

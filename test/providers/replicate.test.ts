@@ -95,7 +95,7 @@ describe('operations end to end', () => {
 				video: 'https://example.com/m.mp4',
 				characterOrientation: 'video',
 				keepOriginalSound: true,
-				quality: 'std',
+				mode: 'std',
 			}),
 		);
 		expect(done).toMatchObject({ status: 'succeeded', operation: 'motionControl', hasAudio: true });
@@ -129,7 +129,7 @@ describe('cancel, list, secret, credentials', () => {
 	it('lists Kling predictions since a date, filtered by operation', async () => {
 		const since = new Date(Date.now() - 1000);
 		const a = await client.submit(textToVideo);
-		const b = await client.submit({ operation: 'motionControl', image: 'https://e/i.png', video: 'https://e/v.mp4', characterOrientation: 'image', keepOriginalSound: false, quality: 'pro' });
+		const b = await client.submit({ operation: 'motionControl', image: 'https://e/i.png', video: 'https://e/v.mp4', characterOrientation: 'image', keepOriginalSound: false, mode: 'pro' });
 		const all = await client.list({ since });
 		expect(all.map((job) => job.jobId).sort()).toEqual([a.jobId, b.jobId].sort());
 		const motion = await client.list({ since, operations: ['motionControl'] });

@@ -37,7 +37,7 @@ const textToVideo: VideoRequest = {
 	aspectRatio: '9:16',
 	generateAudio: true,
 	cfgScale: 0.6,
-	quality: 'pro',
+	mode: 'pro',
 };
 
 async function untilTerminal(job: Job, timeoutMs = 5000): Promise<Job> {
@@ -94,7 +94,7 @@ describe('operations end to end', () => {
 		expect(uploads.map((request) => request.path)).toEqual([expect.stringMatching(/\/api\/v3\/media\/uploads$/)]);
 		expect((await downloadBytes(imageUrl)).bytes.equals(png)).toBe(true);
 		const done = await untilTerminal(
-			await client.submit({ operation: 'imageToVideo', prompt: 'waves', duration: 5, generateAudio: true, startImage: imageUrl, voiceIds: ['voice_a'], quality: 'pro' }),
+			await client.submit({ operation: 'imageToVideo', prompt: 'waves', duration: 5, generateAudio: true, startImage: imageUrl, voiceIds: ['voice_a'], mode: 'pro' }),
 		);
 		expect(done).toMatchObject({ status: 'succeeded', operation: 'imageToVideo', model: 'kling-v2.6' });
 		expect(emulator.jobs('wavespeed')[0]).toMatchObject({
@@ -102,7 +102,7 @@ describe('operations end to end', () => {
 			input: { image: imageUrl, voice_list: [{ voice_id: 'voice_a' }], sound: true },
 		});
 		expect(isMp4((await downloadBytes(done.videoUrl ?? '')).bytes)).toBe(true);
-		const submittedStandard = await client.submit({ operation: 'imageToVideo', prompt: 'waves', duration: 10, startImage: imageUrl, quality: 'std' });
+		const submittedStandard = await client.submit({ operation: 'imageToVideo', prompt: 'waves', duration: 10, startImage: imageUrl, mode: 'std' });
 		// The Standard model makes no audio; WaveSpeed does not echo the request, so the submit answer carries what was asked.
 		expect(submittedStandard).toMatchObject({ hasAudio: false, durationSeconds: 10 });
 		expect(await untilTerminal(submittedStandard)).toMatchObject({ status: 'succeeded' });
@@ -113,7 +113,7 @@ describe('operations end to end', () => {
 
 	it('motion control', async () => {
 		const done = await untilTerminal(
-			await client.submit({ operation: 'motionControl', image: 'https://e/c.png', video: 'https://e/m.mp4', characterOrientation: 'image', keepOriginalSound: false, quality: 'pro', prompt: 'dance' }),
+			await client.submit({ operation: 'motionControl', image: 'https://e/c.png', video: 'https://e/m.mp4', characterOrientation: 'image', keepOriginalSound: false, mode: 'pro', prompt: 'dance' }),
 		);
 		expect(done).toMatchObject({ status: 'succeeded', operation: 'motionControl' });
 		expect(emulator.jobs('wavespeed')[0]).toMatchObject({ model: 'kwaivgi/kling-v2.6-pro/motion-control', input: { keep_original_sound: false, character_orientation: 'image' } });

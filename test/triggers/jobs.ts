@@ -11,7 +11,7 @@ export function clientFor(provider: ProviderId, emulator: Emulator, http: HttpCl
 	return getProvider(provider).connect(toProviderCredentials(provider, emulatorCredentials(provider, emulator)), http);
 }
 
-/** A text-to-video request every provider accepts (quality only where the provider takes it). */
+/** A text-to-video request every provider accepts (a mode only where the provider takes it). */
 export function textToVideo(provider: ProviderId, prompt: string): VideoRequest {
 	return {
 		operation: 'textToVideo',
@@ -19,7 +19,7 @@ export function textToVideo(provider: ProviderId, prompt: string): VideoRequest 
 		duration: 5,
 		aspectRatio: '16:9',
 		generateAudio: false,
-		...(provider === 'kling' || provider === 'wavespeed' ? { quality: 'pro' as const } : {}),
+		...(provider === 'kling' || provider === 'wavespeed' ? { mode: 'pro' as const } : {}),
 	};
 }
 

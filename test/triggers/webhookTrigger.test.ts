@@ -308,7 +308,7 @@ describe('Kling Video Trigger, non-terminal updates', () => {
 				url: `${emulator.baseUrls.replicate}/models/kwaivgi/kling-v2.6/predictions`,
 				headers: { authorization: `Bearer ${emulator.credentials.replicateToken}` },
 				json: { input: { prompt: 'all events', duration: 5 }, webhook: receiver.url },
-				kind: 'read',
+				retryClass: 'read',
 			});
 			const id = (response.json() as { id: string }).id;
 			emulator.finishJob('replicate', id);

@@ -1,6 +1,6 @@
 /** fal's pure mappings: request → input, endpoints, hosts, errors, SSE parsing, capabilities. */
 import { Readable } from 'node:stream';
-import { toResponse } from '../../nodes/shared/http';
+import { sseEvents, toResponse } from '../../nodes/shared/http';
 import type { VideoRequest } from '../../nodes/shared/job';
 import {
 	describeFalDetail,
@@ -14,12 +14,11 @@ import {
 	falRequestProblems,
 	falUrls,
 	readFalError,
-	sseEvents,
 	toFalInput,
 } from '../../nodes/shared/providers/fal/adapter';
 import { FAL_MODELS } from '../../nodes/shared/providers/fal/models';
 import type { ModelId } from '../../nodes/shared/providers/models';
-import { modelsOf, offeredFields, operationsOf, rowOf, tiersOf, type OperationRow } from '../../nodes/shared/providers/table';
+import { modelsOf, modesOf, offeredFields, operationsOf, rowOf, type OperationRow } from '../../nodes/shared/providers/table';
 import { parseFalAnswer, falStatusSchema } from '../../nodes/shared/providers/fal/schemas';
 import { MalformedResponseError } from '../../nodes/shared/errors';
 
@@ -89,7 +88,7 @@ describe('toFalInput', () => {
 				video: 'https://v.mp4',
 				characterOrientation: 'video',
 				keepOriginalSound: false,
-				quality: 'std',
+				mode: 'std',
 			}),
 		).toEqual({ image_url: 'https://i.png', video_url: 'https://v.mp4', character_orientation: 'video', keep_original_sound: false });
 		expect(toFalInput({ operation: 'createVoice', voiceUrl: 'https://a.mp3' })).toEqual({ voice_url: 'https://a.mp3' });
@@ -97,7 +96,7 @@ describe('toFalInput', () => {
 
 	// Contract correction: Kling v3 takes durations "3" … "15" on fal (strings, as v2.6's "5" | "10").
 	it('maps Kling v3 text to video with its durations as strings', () => {
-		const request: VideoRequest = { ...t2v, model: 'kling-v3', duration: 15, quality: 'std', generateAudio: true };
+		const request: VideoRequest = { ...t2v, model: 'kling-v3', duration: 15, mode: 'std', generateAudio: true };
 		expect(toFalInput(request)).toEqual({
 			prompt: 'a fox in snow',
 			negative_prompt: 'blur',
@@ -119,7 +118,7 @@ describe('toFalInput', () => {
 				generateAudio: false,
 				startImage: 'https://img/start.png',
 				endImage: 'https://img/end.png',
-				quality: 'std',
+				mode: 'std',
 			}),
 		).toEqual({ prompt: 'p', duration: '8', generate_audio: false, start_image_url: 'https://img/start.png', end_image_url: 'https://img/end.png' });
 	});
@@ -128,8 +127,8 @@ describe('toFalInput', () => {
 describe('endpoints', () => {
 	it('picks the pro or the standard motion-control endpoint by quality', () => {
 		const base = { operation: 'motionControl', image: 'i', video: 'v', characterOrientation: 'image', keepOriginalSound: true } as const;
-		expect(falEndpointOf({ ...base, quality: 'pro' })).toBe('fal-ai/kling-video/v2.6/pro/motion-control');
-		expect(falEndpointOf({ ...base, quality: 'std' })).toBe('fal-ai/kling-video/v2.6/standard/motion-control');
+		expect(falEndpointOf({ ...base, mode: 'pro' })).toBe('fal-ai/kling-video/v2.6/pro/motion-control');
+		expect(falEndpointOf({ ...base, mode: 'std' })).toBe('fal-ai/kling-video/v2.6/standard/motion-control');
 		expect(falEndpointOf({ operation: 'createVoice', voiceUrl: 'u' })).toBe('fal-ai/kling-video/create-voice');
 	});
 
@@ -145,12 +144,12 @@ describe('endpoints', () => {
 			imageToVideo: { operation: 'imageToVideo', model: 'kling-v3', prompt: 'p', duration: 5, startImage: 's' },
 		} as const;
 		expect(falEndpointOf(v3.textToVideo)).toBe('fal-ai/kling-video/v3/pro/text-to-video');
-		expect(falEndpointOf({ ...v3.textToVideo, quality: 'std' })).toBe('fal-ai/kling-video/v3/standard/text-to-video');
+		expect(falEndpointOf({ ...v3.textToVideo, mode: 'std' })).toBe('fal-ai/kling-video/v3/standard/text-to-video');
 		expect(falEndpointOf(v3.imageToVideo)).toBe('fal-ai/kling-video/v3/pro/image-to-video');
-		expect(falEndpointOf({ ...v3.imageToVideo, quality: 'std' })).toBe('fal-ai/kling-video/v3/standard/image-to-video');
+		expect(falEndpointOf({ ...v3.imageToVideo, mode: 'std' })).toBe('fal-ai/kling-video/v3/standard/image-to-video');
 		const motion = { operation: 'motionControl', model: 'kling-v3', image: 'i', video: 'v', characterOrientation: 'image' } as const;
-		expect(falEndpointOf({ ...motion, quality: 'pro' })).toBe('fal-ai/kling-video/v3/pro/motion-control');
-		expect(falEndpointOf({ ...motion, quality: 'std' })).toBe('fal-ai/kling-video/v3/standard/motion-control');
+		expect(falEndpointOf({ ...motion, mode: 'pro' })).toBe('fal-ai/kling-video/v3/pro/motion-control');
+		expect(falEndpointOf({ ...motion, mode: 'std' })).toBe('fal-ai/kling-video/v3/standard/motion-control');
 	});
 
 	// FAL_ENDPOINTS is gone: the model table is the one list of endpoints.
@@ -158,9 +157,9 @@ describe('endpoints', () => {
 		let endpoints = 0;
 		for (const [model, rows] of Object.entries(FAL_MODELS) as [ModelId, Record<string, OperationRow>][]) {
 			for (const [operation, operationRow] of Object.entries(rows)) {
-				for (const quality of tiersOf(operationRow)) {
-					const path = operationRow.endpoints[quality]!.path;
-					expect(falEndpointMatch(path)).toEqual({ model, operation, quality });
+				for (const mode of modesOf(operationRow)) {
+					const path = operationRow.endpoints[mode]!.path;
+					expect(falEndpointMatch(path)).toEqual({ model, operation, mode });
 					expect(falOperationOfEndpoint(path)).toBe(operation);
 					endpoints++;
 				}
@@ -168,7 +167,7 @@ describe('endpoints', () => {
 		}
 		// v2.6: text, image, motion control (2 modes), create voice; v3: text, image, motion control, 2 modes each.
 		expect(endpoints).toBe(11);
-		expect(falEndpointMatch('fal-ai/kling-video/v3/standard/motion-control')).toEqual({ model: 'kling-v3', operation: 'motionControl', quality: 'std' });
+		expect(falEndpointMatch('fal-ai/kling-video/v3/standard/motion-control')).toEqual({ model: 'kling-v3', operation: 'motionControl', mode: 'std' });
 		expect(falOperationOfEndpoint('fal-ai/kling-video/create-voice')).toBe('createVoice');
 		expect(falOperationOfEndpoint('fal-ai/flux/dev')).toBeNull();
 		expect(falEndpointMatch(undefined)).toBeNull();
@@ -201,8 +200,8 @@ describe('falRequestProblems', () => {
 	});
 
 	it('names fields fal does not offer instead of dropping them', () => {
-		expect(falRequestProblems({ ...t2v, quality: 'std' })).toEqual(["Mode is Standard: fal.ai's Kling v2.6 offers Text to Video only in mode Pro"]);
-		expect(falRequestProblems({ ...t2v, quality: 'pro' })).toEqual([]);
+		expect(falRequestProblems({ ...t2v, mode: 'std' })).toEqual(["Mode is Standard: fal.ai's Kling v2.6 offers Text to Video only in mode Pro"]);
+		expect(falRequestProblems({ ...t2v, mode: 'pro' })).toEqual([]);
 		expect(falRequestProblems({ ...t2v, voiceIds: ['v'] })).toEqual([`Voice IDs is ["v"]: fal.ai's Kling v2.6 takes no Voice IDs for Text to Video`]);
 		expect(falRequestProblems({ operation: 'imageToVideo', model: 'kling-v3', prompt: 'p', duration: 5, generateAudio: true, startImage: 's', voiceIds: ['v'] })).toEqual([
 			`Voice IDs is ["v"]: fal.ai's Kling v3 takes no Voice IDs for Image to Video`,
@@ -368,12 +367,12 @@ describe('falCapabilities and model table', () => {
 			'characterOrientation',
 			'image',
 			'keepOriginalSound',
+			'mode',
 			'prompt',
-			'quality',
 			'video',
 		]);
 		expect(offeredFields(row('kling-v2.6', 'createVoice'))).toEqual(['voiceUrl']);
-		expect(offeredFields(row('kling-v3', 'textToVideo'), 'std')).toContain('quality');
+		expect(offeredFields(row('kling-v3', 'textToVideo'), 'std')).toContain('mode');
 		expect(offeredFields(row('kling-v3', 'imageToVideo'), 'pro')).not.toContain('voiceIds');
 		expect(offeredFields(row('kling-v3', 'imageToVideo'), 'pro')).not.toContain('aspectRatio');
 	});

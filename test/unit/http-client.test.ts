@@ -33,7 +33,7 @@ describe('HttpClient retries', () => {
 			response.end(JSON.stringify({ hit }));
 		});
 		const client = fast();
-		const response = await client.send({ url: server.url, kind: 'read' });
+		const response = await client.send({ url: server.url, retryClass: 'read' });
 		expect(response.status).toBe(200);
 		expect(response.json()).toEqual({ hit: 3 });
 		expect(server.hits()).toBe(3);
@@ -47,7 +47,7 @@ describe('HttpClient retries', () => {
 			response.end('{}');
 		});
 		const client = fast();
-		const response = await client.send({ method: 'POST', url: server.url, json: {}, kind: 'submit' });
+		const response = await client.send({ method: 'POST', url: server.url, json: {}, retryClass: 'submit' });
 		expect(response.status).toBe(500);
 		expect(server.hits()).toBe(1);
 		await client.close();
@@ -60,7 +60,7 @@ describe('HttpClient retries', () => {
 			response.end('{}');
 		});
 		const client = fast();
-		const response = await client.send({ method: 'POST', url: server.url, json: {}, kind: 'submit' });
+		const response = await client.send({ method: 'POST', url: server.url, json: {}, retryClass: 'submit' });
 		expect(response.status).toBe(201);
 		expect(server.hits()).toBe(2);
 		await client.close();
@@ -70,7 +70,7 @@ describe('HttpClient retries', () => {
 	it('does not repeat a submit whose connection was reset after sending', async () => {
 		const server = await serve((request) => request.socket.destroy());
 		const client = fast();
-		await expect(client.send({ method: 'POST', url: server.url, json: {}, kind: 'submit' })).rejects.toThrow();
+		await expect(client.send({ method: 'POST', url: server.url, json: {}, retryClass: 'submit' })).rejects.toThrow();
 		expect(server.hits()).toBe(1);
 		await client.close();
 		await server.close();
@@ -86,7 +86,7 @@ describe('HttpClient retries', () => {
 			response.end('{}');
 		});
 		const client = fast();
-		const response = await client.send({ method: 'POST', url: server.url, json: {}, kind: 'idempotentSubmit' });
+		const response = await client.send({ method: 'POST', url: server.url, json: {}, retryClass: 'idempotentSubmit' });
 		expect(response.status).toBe(200);
 		expect(server.hits()).toBe(2);
 		await client.close();
@@ -101,7 +101,7 @@ describe('HttpClient retries', () => {
 		const client = fast();
 		const response = await client.send({
 			url: server.url,
-			kind: 'read',
+			retryClass: 'read',
 			isFinal: (answer) => (answer.json() as { code?: number })?.code === 1102,
 		});
 		expect(response.status).toBe(429);
@@ -127,7 +127,7 @@ describe('HttpClient retries', () => {
 		const url = server.url;
 		await server.close();
 		const client = fast();
-		const error = await client.send({ method: 'POST', url, json: {}, kind: 'read' }).catch((caught: unknown) => caught);
+		const error = await client.send({ method: 'POST', url, json: {}, retryClass: 'read' }).catch((caught: unknown) => caught);
 		expect(neverSent(error)).toBe(true);
 		await client.close();
 	});

@@ -47,7 +47,7 @@ const i2v = (extra: Partial<Extract<VideoRequest, { operation: 'imageToVideo' }>
 	prompt: 'a cat turns',
 	duration: 5,
 	generateAudio: false,
-	quality: 'pro',
+	mode: 'pro',
 	startImage: 'https://img/start.png',
 	...extra,
 });
@@ -72,7 +72,7 @@ describe('toKlingBody', () => {
 			sound: 'on',
 			mode: 'pro',
 		});
-		expect(toKlingBody({ operation: 'textToVideo', prompt: 'p', duration: 5, aspectRatio: '16:9', generateAudio: false, quality: 'std' })).toEqual({
+		expect(toKlingBody({ operation: 'textToVideo', prompt: 'p', duration: 5, aspectRatio: '16:9', generateAudio: false, mode: 'std' })).toEqual({
 			model_name: 'kling-v2-6',
 			prompt: 'p',
 			duration: '5',
@@ -122,13 +122,13 @@ describe('toKlingBody', () => {
 			image: 'iVBORw0KGgo=',
 			image_tail: 'https://img/end.png',
 		});
-		expect(toKlingBody(i2v({ quality: 'std' }))).toMatchObject({ image: 'https://img/start.png', mode: 'std' });
+		expect(toKlingBody(i2v({ mode: 'std' }))).toMatchObject({ image: 'https://img/start.png', mode: 'std' });
 		const motion = toKlingBody({
 			operation: 'motionControl',
 			image: 'data:image/png;base64,iVBORw0KGgo=',
 			video: 'https://v.mp4',
 			characterOrientation: 'video',
-			quality: 'pro',
+			mode: 'pro',
 		});
 		expect(motion).toMatchObject({ image_url: 'iVBORw0KGgo=', video_url: 'https://v.mp4' });
 	});
@@ -142,7 +142,7 @@ describe('toKlingBody', () => {
 				video: 'https://v.mp4',
 				characterOrientation: 'image',
 				keepOriginalSound: false,
-				quality: 'std',
+				mode: 'std',
 			}),
 		).toEqual({
 			model_name: 'kling-v2-6',
@@ -176,7 +176,7 @@ describe('toKlingBody', () => {
 			duration: 15,
 			aspectRatio: '9:16',
 			generateAudio: true,
-			quality: 'std',
+			mode: 'std',
 		};
 		expect(toKlingBody(request)).toEqual({
 			model_name: 'kling-v3',
@@ -187,7 +187,7 @@ describe('toKlingBody', () => {
 			mode: 'std',
 		});
 		for (let duration = 3; duration <= 15; duration++) expect(toKlingBody({ ...request, duration }).duration).toBe(String(duration));
-		expect(toKlingBody({ operation: 'motionControl', model: 'kling-v3', image: 'https://i.png', video: 'https://v.mp4', characterOrientation: 'image', quality: 'pro' })).toEqual({
+		expect(toKlingBody({ operation: 'motionControl', model: 'kling-v3', image: 'https://i.png', video: 'https://v.mp4', characterOrientation: 'image', mode: 'pro' })).toEqual({
 			model_name: 'kling-v3',
 			image_url: 'https://i.png',
 			video_url: 'https://v.mp4',
@@ -204,16 +204,16 @@ describe('klingRequestProblems (cross-field rules)', () => {
 	});
 
 	it('std mode has no audio', () => {
-		expect(klingRequestProblems(i2v({ quality: 'std', generateAudio: true }))).toEqual([
+		expect(klingRequestProblems(i2v({ mode: 'std', generateAudio: true }))).toEqual([
 			'Mode is Standard with Generate Audio on: Kling v2.6 has audio only in mode Pro; allowed are Mode Pro, or Generate Audio off',
 		]);
-		expect(klingRequestProblems({ operation: 'textToVideo', prompt: 'p', duration: 5, aspectRatio: '1:1', generateAudio: true, quality: 'std' })).toEqual([
+		expect(klingRequestProblems({ operation: 'textToVideo', prompt: 'p', duration: 5, aspectRatio: '1:1', generateAudio: true, mode: 'std' })).toEqual([
 			'Mode is Standard with Generate Audio on: Kling v2.6 has audio only in mode Pro; allowed are Mode Pro, or Generate Audio off',
 		]);
 	});
 
 	it('an end image needs pro and no audio', () => {
-		expect(klingRequestProblems(i2v({ quality: 'std', endImage: 'https://e.png' }))).toEqual([
+		expect(klingRequestProblems(i2v({ mode: 'std', endImage: 'https://e.png' }))).toEqual([
 			'Mode is Standard with an End Image: Kling v2.6 takes an end frame only in mode Pro; allowed are Mode Pro, or no End Image',
 		]);
 		expect(klingRequestProblems(i2v({ generateAudio: true, endImage: 'https://e.png' }))).toEqual([
@@ -229,7 +229,7 @@ describe('klingRequestProblems (cross-field rules)', () => {
 
 	// Contract correction: voices only on image to video, in mode Pro, with sound on.
 	it('voices need mode Pro', () => {
-		expect(klingRequestProblems(i2v({ quality: 'std', generateAudio: true, voiceIds: ['v'] }))).toEqual([
+		expect(klingRequestProblems(i2v({ mode: 'std', generateAudio: true, voiceIds: ['v'] }))).toEqual([
 			'Mode is Standard with Generate Audio on: Kling v2.6 has audio only in mode Pro; allowed are Mode Pro, or Generate Audio off',
 			'Mode is Standard with Voice IDs: Kling v2.6 takes voices only in mode Pro; allowed are Mode Pro, or no Voice IDs',
 		]);
@@ -243,7 +243,7 @@ describe('klingRequestProblems (cross-field rules)', () => {
 				video: 'data:video/mp4;base64,AAAA',
 				characterOrientation: 'video',
 				keepOriginalSound: true,
-				quality: 'pro',
+				mode: 'pro',
 			}),
 		).toEqual(['Motion Reference Video is data:video/mp4;base64,AAAA: Kling takes it only by URL; allowed is an http(s) URL']);
 	});
@@ -390,14 +390,14 @@ describe('klingJob', () => {
 			task_status: 'succeed',
 			task_result: { videos: [{ id: 'v', url: 'https://cdn/v.mp4', duration: '5' }] },
 		}, 'task');
-		const job = klingJob(task, 'textToVideo', {}, { durationSeconds: 5, hasAudio: true }, { model: 'kling-v3', quality: 'std' });
+		const job = klingJob(task, 'textToVideo', {}, { durationSeconds: 5, hasAudio: true }, { model: 'kling-v3', mode: 'std' });
 		expect(job).toMatchObject({
 			model: 'kling-v3',
 			durationSeconds: 5,
 			estimatedCostUsd: 0.63,
 			ref: { provider: 'kling', jobId: 't1', operation: 'textToVideo', model: 'kling-v3', quality: 'std' },
 		});
-		expect(klingJob(task, 'textToVideo', {}, { durationSeconds: 5, hasAudio: false }, { model: 'kling-v3', quality: 'pro' }).estimatedCostUsd).toBe(0.56);
+		expect(klingJob(task, 'textToVideo', {}, { durationSeconds: 5, hasAudio: false }, { model: 'kling-v3', mode: 'pro' }).estimatedCostUsd).toBe(0.56);
 	});
 
 	it('maps a created custom voice to its voice id, with no video and no expiry', () => {

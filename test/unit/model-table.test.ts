@@ -4,10 +4,10 @@
  * apart), and the guesses marked UNCONFIRMED are exactly the ones listed here, so adding or
  * confirming one is a visible change.
  */
-import type { GenerationOperation, ProviderId, Quality } from '../../nodes/shared/job';
+import type { GenerationOperation, Mode, ProviderId } from '../../nodes/shared/job';
 import { PROVIDERS } from '../../nodes/shared/providers';
 import type { ModelId } from '../../nodes/shared/providers/models';
-import { findEndpoint, isUnconfirmed, rowOf, tiersOf, type ModelTable, type OperationRow } from '../../nodes/shared/providers/table';
+import { findEndpoint, isUnconfirmed, modesOf, rowOf, type ModelTable, type OperationRow } from '../../nodes/shared/providers/table';
 
 const PROVIDER_IDS = Object.keys(PROVIDERS) as ProviderId[];
 const tableOf = (provider: ProviderId): ModelTable => PROVIDERS[provider].models;
@@ -20,7 +20,7 @@ interface Row {
 }
 
 interface Endpoint extends Row {
-	quality: Quality;
+	mode: Mode;
 	path: string;
 }
 
@@ -31,18 +31,18 @@ const rowsOf = (provider: ProviderId): Row[] =>
 const allRows = (): Row[] => PROVIDER_IDS.flatMap(rowsOf);
 
 const endpointsOf = (provider: ProviderId): Endpoint[] =>
-	rowsOf(provider).flatMap((entry) => tiersOf(entry.row).map((quality) => ({ ...entry, quality, path: entry.row.endpoints[quality]!.path })));
+	rowsOf(provider).flatMap((entry) => modesOf(entry.row).map((mode) => ({ ...entry, mode, path: entry.row.endpoints[mode]!.path })));
 
 const nameOf = ({ provider, model, operation }: Row, where?: string) => [provider, model, operation, where].filter(Boolean).join(' ');
-const endpointName = (endpoint: Endpoint) => `${endpoint.model} ${endpoint.operation} ${endpoint.quality}`;
+const endpointName = (endpoint: Endpoint) => `${endpoint.model} ${endpoint.operation} ${endpoint.mode}`;
 
 /** Every source a row holds, named by where it sits in the row. */
 function sourcesOf(row: OperationRow): [string, unknown][] {
 	const sources: [string, unknown][] = [];
-	for (const quality of tiersOf(row)) {
-		const endpoint = row.endpoints[quality]!;
-		sources.push([`endpoints.${quality}`, endpoint.source]);
-		if (endpoint.price) sources.push([`endpoints.${quality}.price`, endpoint.price.source]);
+	for (const mode of modesOf(row)) {
+		const endpoint = row.endpoints[mode]!;
+		sources.push([`endpoints.${mode}`, endpoint.source]);
+		if (endpoint.price) sources.push([`endpoints.${mode}.price`, endpoint.price.source]);
 	}
 	for (const [field, mapped] of Object.entries(row.fields)) sources.push([`fields.${field}`, mapped?.source]);
 	for (const [name, fixed] of Object.entries(row.fixed ?? {})) sources.push([`fixed.${name}`, fixed.source]);
@@ -66,7 +66,7 @@ describe('provider model tables', () => {
 	it('every row has an endpoint and a field', () => {
 		const rows = allRows();
 		expect(rows).toHaveLength(26);
-		const empty = rows.filter(({ row }) => tiersOf(row).length === 0 || Object.keys(row.fields).length === 0).map((entry) => nameOf(entry));
+		const empty = rows.filter(({ row }) => modesOf(row).length === 0 || Object.keys(row.fields).length === 0).map((entry) => nameOf(entry));
 		expect(empty).toEqual([]);
 	});
 
@@ -167,7 +167,7 @@ describe('endpoint paths', () => {
 						if (a === b) continue;
 						const pair = `${provider} ${path}: ${endpointName(a)} / ${endpointName(b)}`;
 						// Mode: each row sends the mode as an input.
-						if (a.quality !== b.quality && !(a.row.fields.quality && b.row.fields.quality)) untold.push(`${pair}: mode`);
+						if (a.mode !== b.mode && !(a.row.fields.mode && b.row.fields.mode)) untold.push(`${pair}: mode`);
 						// Model: each row sends its own model name.
 						if (a.model !== b.model) {
 							const nameA = a.row.fixed?.model_name?.value;
@@ -204,11 +204,11 @@ describe('endpoint paths', () => {
 				// The match is a row of the table whose endpoint in that mode is this path.
 				const row = rowOf(table, match.model, match.operation);
 				// A path both modes share has no one mode: the mode travels in the body.
-				const modes = tiersOf(row!).filter((tier) => row!.endpoints[tier]?.path === endpoint.path);
-				expect([where, match.quality]).toEqual([where, modes.length === 1 ? modes[0] : null]);
+				const modes = modesOf(row!).filter((mode) => row!.endpoints[mode]?.path === endpoint.path);
+				expect([where, match.mode]).toEqual([where, modes.length === 1 ? modes[0] : null]);
 				expect([where, modes.length > 0]).toEqual([where, true]);
 				if (!shared.has(endpoint.path)) {
-					expect([where, match]).toEqual([where, { model: endpoint.model, operation: endpoint.operation, quality: endpoint.quality }]);
+					expect([where, match]).toEqual([where, { model: endpoint.model, operation: endpoint.operation, mode: endpoint.mode }]);
 				} else if (shared.get(endpoint.path)!.every((other) => other.model === endpoint.model && other.operation === endpoint.operation)) {
 					// Shared only by mode: model and operation are still the path's.
 					expect([where, match.model, match.operation]).toEqual([where, endpoint.model, endpoint.operation]);

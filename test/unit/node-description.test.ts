@@ -7,8 +7,9 @@ import { NodeHelpers, type INodeParameters } from 'n8n-workflow';
 import { KlingVideo } from '../../nodes/KlingVideo/KlingVideo.node';
 import { mediaParameterNames, MEDIA_FIELDS } from '../../nodes/KlingVideo/description/media';
 import { GENERATION_OPERATIONS, PROVIDER_IDS } from '../../nodes/shared/job';
+import { parameterOf } from '../../nodes/shared/labels';
 import { fieldsOffered, PROVIDERS } from '../../nodes/shared/providers';
-import { modelsOf, offeredFields, rowOf, tiersOf } from '../../nodes/shared/providers/table';
+import { modelsOf, modesOf, offeredFields, rowOf } from '../../nodes/shared/providers/table';
 
 const description = new KlingVideo().description;
 
@@ -34,7 +35,7 @@ describe('Kling Video description', () => {
 		GENERATION_OPERATIONS.flatMap((operation) =>
 			modelsOf(PROVIDERS[provider].models, operation).flatMap((model) => {
 				const row = rowOf(PROVIDERS[provider].models, model, operation)!;
-				return tiersOf(row).map((tier) => [provider, operation, model, tier, offeredFields(row, tier)] as const);
+				return modesOf(row).map((tier) => [provider, operation, model, tier, offeredFields(row, tier)] as const);
 			}),
 		),
 	);
@@ -43,14 +44,14 @@ describe('Kling Video description', () => {
 		const parameters = resolve({ provider, operation, model, quality: tier });
 		const shown = rendered({ provider, operation, model, quality: tier });
 		for (const field of offered) {
-			const name = MEDIA_FIELDS.includes(field) ? mediaParameterNames(field).source : field;
+			const name = MEDIA_FIELDS.includes(field) ? mediaParameterNames(field).source : parameterOf(field);
 			expect(parameters).toHaveProperty(name);
 			expect({ field, shown: shown.has(name) }).toEqual({ field, shown: true });
 		}
 		const allFields = new Set(PROVIDER_IDS.flatMap((id) => GENERATION_OPERATIONS.flatMap((operation) => fieldsOffered(id, operation) ?? [])));
 		for (const field of allFields) {
 			if (offered.includes(field)) continue;
-			const name = MEDIA_FIELDS.includes(field) ? mediaParameterNames(field).source : field;
+			const name = MEDIA_FIELDS.includes(field) ? mediaParameterNames(field).source : parameterOf(field);
 			expect({ field, shown: shown.has(name) }).toEqual({ field, shown: false });
 		}
 	});

@@ -14,7 +14,7 @@ import {
 } from '../../nodes/shared/providers/replicate/adapter';
 import { REPLICATE_MODELS } from '../../nodes/shared/providers/replicate/models';
 import { parseReplicate, replicatePredictionSchema } from '../../nodes/shared/providers/replicate/schemas';
-import { modelsOf, offeredFields, operationsOf, rowOf, tiersOf, type OperationRow } from '../../nodes/shared/providers/table';
+import { modelsOf, modesOf, offeredFields, operationsOf, rowOf, type OperationRow } from '../../nodes/shared/providers/table';
 
 const json = (status: number, body: unknown) => toResponse(status, { 'content-type': 'application/json' }, Buffer.from(JSON.stringify(body)));
 
@@ -65,10 +65,10 @@ describe('Replicate capabilities and model table', () => {
 		expect(sorted(offeredFields(row('kling-v2.6', 'textToVideo')))).toEqual(['aspectRatio', 'duration', 'generateAudio', 'negativePrompt', 'prompt']);
 		// aspect_ratio is ignored with a start image, so image to video does not offer it.
 		expect(sorted(offeredFields(row('kling-v2.6', 'imageToVideo')))).toEqual(['duration', 'generateAudio', 'negativePrompt', 'prompt', 'startImage']);
-		expect(tiersOf(row('kling-v2.6', 'textToVideo'))).toEqual(['pro']);
-		expect(tiersOf(row('kling-v2.6', 'imageToVideo'))).toEqual(['pro']);
-		expect(tiersOf(row('kling-v2.6', 'motionControl'))).toEqual(['pro', 'std']);
-		expect(offeredFields(row('kling-v2.6', 'motionControl'))).toContain('quality');
+		expect(modesOf(row('kling-v2.6', 'textToVideo'))).toEqual(['pro']);
+		expect(modesOf(row('kling-v2.6', 'imageToVideo'))).toEqual(['pro']);
+		expect(modesOf(row('kling-v2.6', 'motionControl'))).toEqual(['pro', 'std']);
+		expect(offeredFields(row('kling-v2.6', 'motionControl'))).toContain('mode');
 	});
 
 	it('Kling v3 takes both modes and an end image', () => {
@@ -76,12 +76,12 @@ describe('Replicate capabilities and model table', () => {
 			'duration',
 			'endImage',
 			'generateAudio',
+			'mode',
 			'negativePrompt',
 			'prompt',
-			'quality',
 			'startImage',
 		]);
-		expect(sorted(offeredFields(row('kling-v3', 'textToVideo')))).toEqual(['aspectRatio', 'duration', 'generateAudio', 'negativePrompt', 'prompt', 'quality']);
+		expect(sorted(offeredFields(row('kling-v3', 'textToVideo')))).toEqual(['aspectRatio', 'duration', 'generateAudio', 'mode', 'negativePrompt', 'prompt']);
 	});
 });
 
@@ -108,7 +108,7 @@ describe('toReplicateInput', () => {
 			duration: 5,
 			generateAudio: true,
 			startImage: 'https://example.com/a.png',
-			quality: 'pro',
+			mode: 'pro',
 		});
 		expect(model).toBe('kwaivgi/kling-v2.6');
 		expect(input).toEqual({ prompt: 'go', duration: 5, generate_audio: true, start_image: 'https://example.com/a.png' });
@@ -122,7 +122,7 @@ describe('toReplicateInput', () => {
 				video: 'https://e/v.mp4',
 				characterOrientation: 'video',
 				keepOriginalSound: false,
-				quality: 'std',
+				mode: 'std',
 			}),
 		).toEqual({
 			model: 'kwaivgi/kling-v2.6-motion-control',
@@ -153,13 +153,13 @@ describe('toReplicateInput', () => {
 		],
 		// Contract correction: kwaivgi/kling-v2.6 text and image to video are Pro only.
 		[
-			'quality',
-			{ operation: 'textToVideo', prompt: 'p', duration: 5, aspectRatio: '1:1', generateAudio: true, quality: 'std' },
+			'mode',
+			{ operation: 'textToVideo', prompt: 'p', duration: 5, aspectRatio: '1:1', generateAudio: true, mode: 'std' },
 			"Mode is Standard: Replicate's Kling v2.6 offers Text to Video only in mode Pro",
 		],
 		[
-			'quality on image to video',
-			{ operation: 'imageToVideo', prompt: 'p', duration: 5, generateAudio: false, startImage: 's', quality: 'std' },
+			'mode on image to video',
+			{ operation: 'imageToVideo', prompt: 'p', duration: 5, generateAudio: false, startImage: 's', mode: 'std' },
 			"Mode is Standard: Replicate's Kling v2.6 offers Image to Video only in mode Pro",
 		],
 	])('refuses %s instead of dropping it', (_field, request, message) => {
@@ -181,7 +181,7 @@ describe('toReplicateInput', () => {
 
 	// Contract correction: motion control runs on kwaivgi/kling-v2.6-motion-control with `mode` std | pro.
 	it('sends the motion-control mode as it is, std or pro', () => {
-		const request: VideoRequest = { operation: 'motionControl', image: 'i', video: 'v', characterOrientation: 'image', quality: 'pro' };
+		const request: VideoRequest = { operation: 'motionControl', image: 'i', video: 'v', characterOrientation: 'image', mode: 'pro' };
 		expect(toReplicateInput(request)).toEqual({
 			model: 'kwaivgi/kling-v2.6-motion-control',
 			input: { image: 'i', video: 'v', character_orientation: 'image', mode: 'pro' },
@@ -189,15 +189,15 @@ describe('toReplicateInput', () => {
 		expect(caught(() => toReplicateInput({ ...request, model: 'kling-v3' })).message).toBe('Model is Kling v3: Replicate offers Motion Control with Kling v2.6');
 	});
 
-	// Contract correction: Kling v3 is kwaivgi/kling-v3-video, its `mode` "standard" | "pro" (tierWord).
+	// Contract correction: Kling v3 is kwaivgi/kling-v3-video, its `mode` "standard" | "pro" (modeWord).
 	it('maps Kling v3 text to video onto kwaivgi/kling-v3-video with the mode word', () => {
-		const request: VideoRequest = { operation: 'textToVideo', model: 'kling-v3', prompt: 'p', duration: 12, aspectRatio: '1:1', generateAudio: true, quality: 'std' };
+		const request: VideoRequest = { operation: 'textToVideo', model: 'kling-v3', prompt: 'p', duration: 12, aspectRatio: '1:1', generateAudio: true, mode: 'std' };
 		expect(toReplicateInput(request)).toEqual({
 			model: 'kwaivgi/kling-v3-video',
 			input: { prompt: 'p', duration: 12, aspect_ratio: '1:1', generate_audio: true, mode: 'standard' },
 		});
-		expect(toReplicateInput({ ...request, quality: 'pro' }).input.mode).toBe('pro');
-		expect(toReplicateInput({ ...request, quality: undefined }).input.mode).toBe('pro');
+		expect(toReplicateInput({ ...request, mode: 'pro' }).input.mode).toBe('pro');
+		expect(toReplicateInput({ ...request, mode: undefined }).input.mode).toBe('pro');
 		expect(toReplicateInput({ ...request, duration: 3 }).input.duration).toBe(3);
 		expect(caught(() => toReplicateInput({ ...request, duration: 16 })).message).toBe(
 			"Duration is 16 s: Replicate's Kling v3 takes 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14 and 15 seconds",
@@ -214,7 +214,7 @@ describe('toReplicateInput', () => {
 				generateAudio: false,
 				startImage: 'https://e/s.png',
 				endImage: 'https://e/e.png',
-				quality: 'std',
+				mode: 'std',
 			}),
 		).toEqual({
 			model: 'kwaivgi/kling-v3-video',

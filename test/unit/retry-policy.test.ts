@@ -62,7 +62,7 @@ function client(provider: ProviderId, origin: string): ProviderClient {
 }
 
 const ref = (provider: ProviderId) => ({ provider, jobId: 'job-1', operation: 'textToVideo' as const });
-const t2v: VideoRequest = { operation: 'textToVideo', prompt: 'p', duration: 5, aspectRatio: '16:9', generateAudio: false, quality: 'pro' };
+const t2v: VideoRequest = { operation: 'textToVideo', prompt: 'p', duration: 5, aspectRatio: '16:9', generateAudio: false, mode: 'pro' };
 const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
 
 describe('what the provider says is final is asked once', () => {
@@ -139,7 +139,7 @@ describe('delays the provider asks for', () => {
 			if (hits.length === 1) json(response, 503, {}, { 'retry-after': new Date(Math.ceil(Date.now() / 1000) * 1000 + 1000).toUTCString() });
 			else json(response, 200, {});
 		});
-		const response = await http.send({ url: origin, kind: 'read' });
+		const response = await http.send({ url: origin, retryClass: 'read' });
 		expect(response.status).toBe(200);
 		expect(hits[1].at - hits[0].at).toBeGreaterThanOrEqual(900);
 	});
@@ -148,7 +148,7 @@ describe('delays the provider asks for', () => {
 		const capped = new HttpClient({ retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 100 } });
 		const { origin, hits } = await serve((_request, response) => json(response, 429, {}, { 'retry-after': '3600' }));
 		const started = Date.now();
-		expect((await capped.send({ url: origin, kind: 'read' })).status).toBe(429);
+		expect((await capped.send({ url: origin, retryClass: 'read' })).status).toBe(429);
 		expect(hits).toHaveLength(2);
 		expect(Date.now() - started).toBeLessThan(2_000);
 		await capped.close();
@@ -190,7 +190,7 @@ describe('a submit is repeated only when it cannot bill twice', () => {
 		setTimeout(() => {
 			void serve((_request, response) => json(response, 201, {}), port).then((started) => (hits = started.hits));
 		}, 20);
-		const response = await slow.send({ method: 'POST', url: `http://127.0.0.1:${port}/submit`, json: {}, kind: 'submit' });
+		const response = await slow.send({ method: 'POST', url: `http://127.0.0.1:${port}/submit`, json: {}, retryClass: 'submit' });
 		expect(response.status).toBe(201);
 		expect(hits).toHaveLength(1);
 		await slow.close();

@@ -3,14 +3,14 @@ import { MalformedResponseError, ProviderApiError } from '../../nodes/shared/err
 import { toResponse } from '../../nodes/shared/http';
 import type { VideoRequest } from '../../nodes/shared/job';
 import { tableOf } from '../../nodes/shared/providers';
-import { modelsOf, offeredFields, operationsOf, rowOf, tiersOf } from '../../nodes/shared/providers/table';
+import { modelsOf, modesOf, offeredFields, operationsOf, rowOf } from '../../nodes/shared/providers/table';
 import { requestProblems } from '../../nodes/shared/providers/validation';
 import {
 	toWavespeedInput,
 	wavespeedAdapter,
 	wavespeedApiError,
 	wavespeedCapabilities,
-	wavespeedEndpointOf,
+	wavespeedEndpointMatch,
 	wavespeedJob,
 } from '../../nodes/shared/providers/wavespeed/adapter';
 import { WAVESPEED_MODELS } from '../../nodes/shared/providers/wavespeed/models';
@@ -71,9 +71,9 @@ describe('WaveSpeed capabilities and model table', () => {
 			'cfgScale',
 			'duration',
 			'generateAudio',
+			'mode',
 			'negativePrompt',
 			'prompt',
-			'quality',
 		]);
 		// No voices on text to video, and no aspect ratio on image to video (the image decides).
 		expect(sorted(offeredFields(row('kling-v2.6', 'imageToVideo'), 'pro'))).toEqual([
@@ -81,9 +81,9 @@ describe('WaveSpeed capabilities and model table', () => {
 			'duration',
 			'endImage',
 			'generateAudio',
+			'mode',
 			'negativePrompt',
 			'prompt',
-			'quality',
 			'startImage',
 			'voiceIds',
 		]);
@@ -94,23 +94,23 @@ describe('WaveSpeed capabilities and model table', () => {
 	// (kling-v2.6-std/text-to-video has no sound and no cfg_scale; kling-v2.6-std/image-to-video
 	// is prompt, image, negative_prompt and duration only), so the table omits them for std.
 	it('Kling v2.6 Standard takes only what its endpoints list', () => {
-		expect(sorted(offeredFields(row('kling-v2.6', 'textToVideo'), 'std'))).toEqual(['aspectRatio', 'duration', 'negativePrompt', 'prompt', 'quality']);
-		expect(sorted(offeredFields(row('kling-v2.6', 'imageToVideo'), 'std'))).toEqual(['duration', 'negativePrompt', 'prompt', 'quality', 'startImage']);
+		expect(sorted(offeredFields(row('kling-v2.6', 'textToVideo'), 'std'))).toEqual(['aspectRatio', 'duration', 'mode', 'negativePrompt', 'prompt']);
+		expect(sorted(offeredFields(row('kling-v2.6', 'imageToVideo'), 'std'))).toEqual(['duration', 'mode', 'negativePrompt', 'prompt', 'startImage']);
 	});
 
 	it('Kling v3 has one text-to-video and one motion-control mode (Standard) and two image-to-video modes', () => {
-		expect(tiersOf(row('kling-v3', 'textToVideo'))).toEqual(['std']);
-		expect(tiersOf(row('kling-v3', 'imageToVideo'))).toEqual(['pro', 'std']);
-		expect(tiersOf(row('kling-v3', 'motionControl'))).toEqual(['std']);
+		expect(modesOf(row('kling-v3', 'textToVideo'))).toEqual(['std']);
+		expect(modesOf(row('kling-v3', 'imageToVideo'))).toEqual(['pro', 'std']);
+		expect(modesOf(row('kling-v3', 'motionControl'))).toEqual(['std']);
 		expect(sorted(offeredFields(row('kling-v3', 'textToVideo')))).toEqual(['aspectRatio', 'duration', 'generateAudio', 'negativePrompt', 'prompt']);
 		expect(sorted(offeredFields(row('kling-v3', 'imageToVideo')))).toEqual([
 			'cfgScale',
 			'duration',
 			'endImage',
 			'generateAudio',
+			'mode',
 			'negativePrompt',
 			'prompt',
-			'quality',
 			'startImage',
 		]);
 		expect(sorted(offeredFields(row('kling-v3', 'motionControl')))).toEqual(['characterOrientation', 'image', 'video']);
@@ -120,26 +120,26 @@ describe('WaveSpeed capabilities and model table', () => {
 		const voicesOff = 'Voice IDs are v with Generate Audio off: voices are spoken in the audio; allowed are Generate Audio on, or no Voice IDs';
 		expect(problems(i2v({ generateAudio: false, voiceIds: ['v'] }))).toEqual([voicesOff]);
 		expect(problems(i2v({ generateAudio: true, voiceIds: ['v'] }))).toEqual([]);
-		expect(problems(i2v({ generateAudio: false, endImage: 'e', quality: 'pro' }))).toEqual([]);
+		expect(problems(i2v({ generateAudio: false, endImage: 'e', mode: 'pro' }))).toEqual([]);
 		// The Standard image-to-video endpoint takes no end frame (its schema lists none).
-		const [endImageStd] = problems(i2v({ endImage: 'e', quality: 'std' }));
+		const [endImageStd] = problems(i2v({ endImage: 'e', mode: 'std' }));
 		expect(endImageStd).toContain('End Image is "e"');
 		expect(endImageStd).toContain("WaveSpeed's Kling v2.6");
 		expect(endImageStd).toContain('takes no End Image for Image to Video');
-		expect(problems(i2v({ endImage: 'e', quality: 'std' }))).toHaveLength(1);
+		expect(problems(i2v({ endImage: 'e', mode: 'std' }))).toHaveLength(1);
 	});
 });
 
 describe('toWavespeedInput', () => {
 	it('maps text to video, the mode choosing the path and audio named sound', () => {
 		expect(
-			toWavespeedInput({ operation: 'textToVideo', prompt: 'a cat', duration: 10, aspectRatio: '1:1', generateAudio: false, cfgScale: 0.7, quality: 'pro' }),
+			toWavespeedInput({ operation: 'textToVideo', prompt: 'a cat', duration: 10, aspectRatio: '1:1', generateAudio: false, cfgScale: 0.7, mode: 'pro' }),
 		).toEqual({
 			path: 'kwaivgi/kling-v2.6-pro/text-to-video',
 			input: { prompt: 'a cat', duration: 10, aspect_ratio: '1:1', sound: false, cfg_scale: 0.7 },
 		});
 		expect(
-			toWavespeedInput({ operation: 'textToVideo', prompt: 'a cat', negativePrompt: 'blur', duration: 10, aspectRatio: '1:1', quality: 'std' }),
+			toWavespeedInput({ operation: 'textToVideo', prompt: 'a cat', negativePrompt: 'blur', duration: 10, aspectRatio: '1:1', mode: 'std' }),
 		).toEqual({
 			path: 'kwaivgi/kling-v2.6-std/text-to-video',
 			input: { prompt: 'a cat', negative_prompt: 'blur', duration: 10, aspect_ratio: '1:1' },
@@ -150,7 +150,7 @@ describe('toWavespeedInput', () => {
 	// they are refused for Standard instead of being sent to an endpoint that ignores them.
 	it('refuses Generate Audio and CFG Scale on the Standard text-to-video model', () => {
 		const error = caught(() =>
-			toWavespeedInput({ operation: 'textToVideo', prompt: 'a cat', duration: 10, aspectRatio: '1:1', generateAudio: false, cfgScale: 0.7, quality: 'std' }),
+			toWavespeedInput({ operation: 'textToVideo', prompt: 'a cat', duration: 10, aspectRatio: '1:1', generateAudio: false, cfgScale: 0.7, mode: 'std' }),
 		);
 		expect(error).toBeInstanceOf(ProviderApiError);
 		expect((error as ProviderApiError).kind).toBe('invalidInput');
@@ -158,7 +158,7 @@ describe('toWavespeedInput', () => {
 		const [audio, cfg] = error.message.split(/; (?=[A-Z][A-Za-z ]+ is )/);
 		expect(audio).toMatch(/^Generate Audio is false: WaveSpeed's Kling v2\.6 .*takes no Generate Audio for Text to Video/);
 		expect(cfg).toMatch(/^CFG Scale is 0\.7: WaveSpeed's Kling v2\.6 .*takes no CFG Scale for Text to Video in mode Standard; allowed are Mode Pro, or no CFG Scale$/);
-		expect(problems({ operation: 'textToVideo', prompt: 'p', duration: 5, aspectRatio: '1:1', generateAudio: true, quality: 'std' })).toEqual([
+		expect(problems({ operation: 'textToVideo', prompt: 'p', duration: 5, aspectRatio: '1:1', generateAudio: true, mode: 'std' })).toEqual([
 			expect.stringMatching(/^Generate Audio is true: WaveSpeed's Kling v2\.6 .*takes no Generate Audio for Text to Video/),
 		]);
 	});
@@ -166,7 +166,7 @@ describe('toWavespeedInput', () => {
 	// Contract correction: kling-v2.6-std/image-to-video's whole schema is prompt, image,
 	// negative_prompt and duration.
 	it('maps Standard image to video to prompt, image, negative prompt and duration only', () => {
-		expect(toWavespeedInput(i2v({ quality: 'std', negativePrompt: 'n', duration: 10 }))).toEqual({
+		expect(toWavespeedInput(i2v({ mode: 'std', negativePrompt: 'n', duration: 10 }))).toEqual({
 			path: 'kwaivgi/kling-v2.6-std/image-to-video',
 			input: { prompt: 'p', image: 's', negative_prompt: 'n', duration: 10 },
 		});
@@ -178,7 +178,7 @@ describe('toWavespeedInput', () => {
 		['End Image', '"e"', { endImage: 'e' }],
 		['Voice IDs', '["v"]', { voiceIds: ['v'] }],
 	])('refuses %s on the Standard image-to-video model', (label, shown, extra) => {
-		const error = caught(() => toWavespeedInput(i2v({ quality: 'std', ...extra })));
+		const error = caught(() => toWavespeedInput(i2v({ mode: 'std', ...extra })));
 		expect(error).toBeInstanceOf(ProviderApiError);
 		expect((error as ProviderApiError).kind).toBe('invalidInput');
 		expect(error.message.startsWith(`${label} is ${shown}: WaveSpeed's Kling v2.6`)).toBe(true);
@@ -200,7 +200,7 @@ describe('toWavespeedInput', () => {
 	// Contract correction: the create-voice input schema has one field, `audio` (voice_url is fal's name).
 	it('maps motion control and create voice, whose sample is `audio`', () => {
 		expect(
-			toWavespeedInput({ operation: 'motionControl', image: 'i', video: 'v', characterOrientation: 'image', keepOriginalSound: true, quality: 'std' }),
+			toWavespeedInput({ operation: 'motionControl', image: 'i', video: 'v', characterOrientation: 'image', keepOriginalSound: true, mode: 'std' }),
 		).toEqual({
 			path: 'kwaivgi/kling-v2.6-std/motion-control',
 			input: { image: 'i', video: 'v', character_orientation: 'image', keep_original_sound: true },
@@ -229,8 +229,8 @@ describe('toWavespeedInput', () => {
 			path: 'kwaivgi/kling-v3.0-std/text-to-video',
 			input: { prompt: 'p', duration: 12, aspect_ratio: '9:16', sound: true },
 		});
-		expect(toWavespeedInput({ ...request, quality: 'std' }).path).toBe('kwaivgi/kling-v3.0-std/text-to-video');
-		expect(problems({ ...request, quality: 'pro' })).toEqual(["Mode is Pro: WaveSpeed's Kling v3 offers Text to Video only in mode Standard"]);
+		expect(toWavespeedInput({ ...request, mode: 'std' }).path).toBe('kwaivgi/kling-v3.0-std/text-to-video');
+		expect(problems({ ...request, mode: 'pro' })).toEqual(["Mode is Pro: WaveSpeed's Kling v3 offers Text to Video only in mode Standard"]);
 		expect(problems({ ...request, cfgScale: 0.5 })).toEqual([`CFG Scale is 0.5: WaveSpeed's Kling v3 takes no CFG Scale for Text to Video`]);
 		for (const duration of [3, 15]) expect(toWavespeedInput({ ...request, duration }).input.duration).toBe(duration);
 		expect(problems({ ...request, duration: 16 })).toEqual([
@@ -245,34 +245,34 @@ describe('toWavespeedInput', () => {
 			path: 'kwaivgi/kling-v3.0-pro/image-to-video',
 			input: { prompt: 'p', duration: 8, sound: false, image: 's', end_image: 'e' },
 		});
-		expect(toWavespeedInput({ ...request, quality: 'std' })).toEqual({
+		expect(toWavespeedInput({ ...request, mode: 'std' })).toEqual({
 			path: 'kwaivgi/kling-v3.0-std/image-to-video',
 			input: { prompt: 'p', duration: 8, sound: false, image: 's', end_image: 'e' },
 		});
 	});
 
 	it('maps Kling v3 motion control onto the Standard model, without keep-sound', () => {
-		const request: VideoRequest = { operation: 'motionControl', model: 'kling-v3', image: 'i', video: 'v', characterOrientation: 'video', quality: 'std' };
+		const request: VideoRequest = { operation: 'motionControl', model: 'kling-v3', image: 'i', video: 'v', characterOrientation: 'video', mode: 'std' };
 		expect(toWavespeedInput(request)).toEqual({
 			path: 'kwaivgi/kling-v3.0-std/motion-control',
 			input: { image: 'i', video: 'v', character_orientation: 'video' },
 		});
-		expect(problems({ ...request, keepOriginalSound: true, quality: 'pro' })).toEqual([
+		expect(problems({ ...request, keepOriginalSound: true, mode: 'pro' })).toEqual([
 			"Mode is Pro: WaveSpeed's Kling v3 offers Motion Control only in mode Standard",
 			"Keep Original Sound is true: WaveSpeed's Kling v3 takes no Keep Original Sound for Motion Control",
 		]);
 	});
 
-	// Contract correction: wavespeedOperationOf became wavespeedEndpointOf, which also names model and mode.
+	// Contract correction: wavespeedOperationOf became wavespeedEndpointMatch, which also names model and mode.
 	it('reads model, operation and mode back from a model path, and nothing from other models', () => {
-		expect(wavespeedEndpointOf('kwaivgi/kling-v2.6-std/image-to-video')).toEqual({ model: 'kling-v2.6', operation: 'imageToVideo', quality: 'std' });
-		expect(wavespeedEndpointOf('kwaivgi/kling-v2.6-pro/motion-control')).toEqual({ model: 'kling-v2.6', operation: 'motionControl', quality: 'pro' });
-		expect(wavespeedEndpointOf('kwaivgi/kling-v2.6/create-voice')).toEqual({ model: 'kling-v2.6', operation: 'createVoice', quality: 'pro' });
-		expect(wavespeedEndpointOf('kwaivgi/kling-v3.0-std/text-to-video')).toEqual({ model: 'kling-v3', operation: 'textToVideo', quality: 'std' });
-		expect(wavespeedEndpointOf('kwaivgi/kling-v3.0-pro/image-to-video')).toEqual({ model: 'kling-v3', operation: 'imageToVideo', quality: 'pro' });
-		expect(wavespeedEndpointOf('kwaivgi/kling-v3.0-std/motion-control')).toEqual({ model: 'kling-v3', operation: 'motionControl', quality: 'std' });
-		expect(wavespeedEndpointOf('wavespeed-ai/flux-dev')).toBeNull();
-		expect(wavespeedEndpointOf(undefined)).toBeNull();
+		expect(wavespeedEndpointMatch('kwaivgi/kling-v2.6-std/image-to-video')).toEqual({ model: 'kling-v2.6', operation: 'imageToVideo', mode: 'std' });
+		expect(wavespeedEndpointMatch('kwaivgi/kling-v2.6-pro/motion-control')).toEqual({ model: 'kling-v2.6', operation: 'motionControl', mode: 'pro' });
+		expect(wavespeedEndpointMatch('kwaivgi/kling-v2.6/create-voice')).toEqual({ model: 'kling-v2.6', operation: 'createVoice', mode: 'pro' });
+		expect(wavespeedEndpointMatch('kwaivgi/kling-v3.0-std/text-to-video')).toEqual({ model: 'kling-v3', operation: 'textToVideo', mode: 'std' });
+		expect(wavespeedEndpointMatch('kwaivgi/kling-v3.0-pro/image-to-video')).toEqual({ model: 'kling-v3', operation: 'imageToVideo', mode: 'pro' });
+		expect(wavespeedEndpointMatch('kwaivgi/kling-v3.0-std/motion-control')).toEqual({ model: 'kling-v3', operation: 'motionControl', mode: 'std' });
+		expect(wavespeedEndpointMatch('wavespeed-ai/flux-dev')).toBeNull();
+		expect(wavespeedEndpointMatch(undefined)).toBeNull();
 	});
 });
 

@@ -6,14 +6,8 @@ import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:cryp
 import { WebhookRejectedError } from '../../nodes/shared/errors';
 import type { WebhookDelivery } from '../../nodes/shared/providers/types';
 import { MAX_WEBHOOK_BODY_BYTES } from '../../nodes/shared/webhooks/common';
-import {
-	FAL_WEBHOOK_HEADERS,
-	JWKS_MAX_AGE_MS,
-	JwksKeyCache,
-	ed25519KeysFromJwks,
-	falSignedMessage,
-	verifyFalDelivery,
-} from '../../nodes/shared/webhooks/ed25519';
+import { FAL_WEBHOOK_HEADERS, falSignedMessage, verifyFalDelivery } from '../../nodes/shared/providers/fal/webhook';
+import { JWKS_MAX_AGE_MS, JwksKeyCache, ed25519KeysFromJwks } from '../../nodes/shared/webhooks/jwks';
 
 interface KeyPair {
 	privateKey: KeyObject;

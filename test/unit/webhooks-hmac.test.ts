@@ -6,7 +6,8 @@
 import { createHmac } from 'node:crypto';
 import { WebhookRejectedError } from '../../nodes/shared/errors';
 import { MAX_WEBHOOK_BODY_BYTES } from '../../nodes/shared/webhooks/common';
-import { STANDARD_WEBHOOKS, verifyHmacDelivery, WAVESPEED_WEBHOOKS, type HmacScheme } from '../../nodes/shared/webhooks/hmac';
+import { WAVESPEED_WEBHOOKS } from '../../nodes/shared/providers/wavespeed/adapter';
+import { STANDARD_WEBHOOKS, verifyHmacDelivery, type HmacScheme } from '../../nodes/shared/webhooks/hmac';
 import type { WebhookDelivery } from '../../nodes/shared/providers/types';
 
 const NOW = new Date('2025-06-01T12:00:00Z');

@@ -5,10 +5,10 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 import { ASPECT_RATIOS, DEFAULTS, GENERATION_OPERATIONS, PROVIDER_IDS, type GenerationOperation, type ProviderId } from '../../shared/job';
-import { QUALITY_LABELS } from '../../shared/labels';
+import { MODE_LABELS, MODE_PARAMETER } from '../../shared/labels';
 import { PROVIDERS } from '../../shared/providers';
 import { DEFAULT_MODEL, MODEL_LABELS } from '../../shared/providers/models';
-import { tiersOf, type OperationRow } from '../../shared/providers/table';
+import { modesOf, type OperationRow } from '../../shared/providers/table';
 import type { RequestField } from '../../shared/providers/types';
 import { MEDIA_FIELDS, mediaProperties } from './media';
 import { anchorProperties, leftoverProperties } from './leftovers';
@@ -21,7 +21,7 @@ const {
 	duration: DEFAULT_DURATION,
 	aspectRatio: DEFAULT_ASPECT_RATIO,
 	cfgScale: DEFAULT_CFG_SCALE,
-	quality: DEFAULT_QUALITY,
+	mode: DEFAULT_MODE,
 	characterOrientation: DEFAULT_CHARACTER_ORIENTATION,
 } = DEFAULTS;
 
@@ -85,16 +85,16 @@ const SCALAR_FIELDS: Partial<Record<RequestField, (operation: GenerationOperatio
 		default: DEFAULT_CFG_SCALE,
 		description: 'How closely the video follows the prompt (0 to 1)',
 	}),
-	quality: (operation, _provider, row) => ({
+	mode: (operation, _provider, row) => ({
 		displayName: 'Mode',
-		name: 'quality',
+		name: MODE_PARAMETER,
 		type: 'options',
-		options: tiersOf(row).map((tier) => ({
-			name: QUALITY_LABELS[tier],
-			value: tier,
-			description: tier === 'pro' ? 'Higher quality' : 'Faster and cheaper',
+		options: modesOf(row).map((mode) => ({
+			name: MODE_LABELS[mode],
+			value: mode,
+			description: mode === 'pro' ? 'Higher quality' : 'Faster and cheaper',
 		})),
-		default: DEFAULT_QUALITY,
+		default: DEFAULT_MODE,
 		description: operation === 'motionControl' ? 'Model tier for motion control' : 'Model tier',
 	}),
 	voiceName: () => ({
@@ -203,7 +203,7 @@ export function generationFieldProperties(): INodeProperties[] {
  * n8n resolves display rules in the order parameters are declared), then what to make, then how.
  */
 const FIELD_ORDER: RequestField[] = [
-	'quality',
+	'mode',
 	'prompt',
 	'startImage',
 	'endImage',

@@ -8,9 +8,9 @@
  */
 import type { INodeProperties, NodeParameterValue } from 'n8n-workflow';
 import { GENERATION_OPERATIONS, PROVIDER_IDS, type GenerationOperation } from '../../shared/job';
-import { FIELD_LABELS } from '../../shared/labels';
+import { FIELD_LABELS, MODE_PARAMETER, parameterOf } from '../../shared/labels';
 import { PROVIDERS } from '../../shared/providers';
-import { rowOf, tiersOf, offeredFields } from '../../shared/providers/table';
+import { rowOf, modesOf, offeredFields } from '../../shared/providers/table';
 import type { RequestField } from '../../shared/providers/types';
 import { MEDIA_FIELDS, mediaParameterNames } from './media';
 import { asksModel, modelsOffered, offersOf } from './offers';
@@ -25,8 +25,8 @@ const RETIRED_FIELDS: Partial<Record<GenerationOperation, readonly RequestField[
 export const watchedFields = (operation: GenerationOperation, fields: readonly RequestField[]) =>
 	fields.filter((field) => offersOf(operation, field).length > 0 || RETIRED_FIELDS[operation]?.includes(field));
 
-/** The parameter that says whether a field is set: the field itself, or a media field's source. */
-export const settingParameterOf = (field: RequestField) => (MEDIA_FIELDS.includes(field) ? mediaParameterNames(field).source : field);
+/** The parameter that says whether a field is set: the field's own, or a media field's source. */
+export const settingParameterOf = (field: RequestField) => (MEDIA_FIELDS.includes(field) ? mediaParameterNames(field).source : parameterOf(field));
 
 /** Every default the field's own definitions have (they may differ per provider). */
 function defaultsOf(properties: readonly INodeProperties[], name: string): INodeProperties['default'][] {
@@ -65,14 +65,14 @@ export function leftoverProperties(operation: GenerationOperation, fields: reado
 		for (const provider of PROVIDER_IDS) {
 			for (const modelId of modelsOffered(provider, operation)) {
 				const row = rowOf(PROVIDERS[provider].models, modelId, operation)!;
-				const tiers = tiersOf(row);
+				const tiers = modesOf(row);
 				const missing = tiers.filter((tier) => !offeredFields(row, tier).includes(field));
 				if (missing.length === 0) continue;
 				const where = tiers.length > 1 && missing.length < tiers.length;
 				// A value the mode is anyway (no audio where it takes no `sound`) loses nothing.
 				const implied = missing.map((tier) => row.endpoints[tier]?.implies?.[field]).filter((value) => value !== undefined);
 				// A row of one mode is that mode: stating it loses nothing.
-				if (field === 'quality') implied.push(...tiers);
+				if (field === 'mode') implied.push(...tiers);
 				properties.push({
 					...model,
 					displayName: `${FIELD_LABELS[field]}${MEDIA_FIELDS.includes(field) ? ' Source' : ''} (Not Used Here)`,
@@ -83,7 +83,7 @@ export function leftoverProperties(operation: GenerationOperation, fields: reado
 							provider: [provider],
 							operation: [operation],
 							...(asksModel(provider, operation) ? { model: [modelId] } : {}),
-							...(where ? { quality: missing } : {}),
+							...(where ? { [MODE_PARAMETER]: missing } : {}),
 						},
 						hide: { [name]: [...defaults, ...implied] as NodeParameterValue[] },
 					},

@@ -4,10 +4,11 @@
  * and the node reads exactly those fields.
  */
 import type { IDisplayOptions } from 'n8n-workflow';
-import { PROVIDER_IDS, type GenerationOperation, type ProviderId, type Quality } from '../../shared/job';
+import { PROVIDER_IDS, type GenerationOperation, type Mode, type ProviderId } from '../../shared/job';
+import { MODE_PARAMETER } from '../../shared/labels';
 import { PROVIDERS } from '../../shared/providers';
 import type { ModelId } from '../../shared/providers/models';
-import { modelsOf, offeredFields, rowOf, tiersOf, type OperationRow } from '../../shared/providers/table';
+import { modelsOf, modesOf, offeredFields, rowOf, type OperationRow } from '../../shared/providers/table';
 import type { RequestField } from '../../shared/providers/types';
 
 export interface Offer {
@@ -15,7 +16,7 @@ export interface Offer {
 	model: ModelId;
 	row: OperationRow;
 	/** The modes that take the field, or null when every mode of the row does. */
-	tiers: Quality[] | null;
+	tiers: Mode[] | null;
 }
 
 /** The models a provider offers for an operation. */
@@ -31,7 +32,7 @@ export function offersOf(operation: GenerationOperation, field: RequestField): O
 	for (const provider of PROVIDER_IDS) {
 		for (const model of modelsOffered(provider, operation)) {
 			const row = rowOf(PROVIDERS[provider].models, model, operation)!;
-			const tiers = tiersOf(row);
+			const tiers = modesOf(row);
 			const taking = tiers.filter((tier) => offeredFields(row, tier).includes(field));
 			if (taking.length === 0) continue;
 			offers.push({ provider, model, row, tiers: taking.length === tiers.length ? null : taking });
@@ -47,14 +48,14 @@ export function offersOf(operation: GenerationOperation, field: RequestField): O
  */
 export function showConditions(operation: GenerationOperation, offers: readonly Offer[]): NonNullable<IDisplayOptions['show']>[] {
 	// First per provider and mode condition, the models; then per (models, modes), the providers.
-	const byProvider = new Map<string, { provider: ProviderId; tiers: Quality[] | null; models: ModelId[] }>();
+	const byProvider = new Map<string, { provider: ProviderId; tiers: Mode[] | null; models: ModelId[] }>();
 	for (const offer of offers) {
 		const key = `${offer.provider}|${offer.tiers?.join(',') ?? '*'}`;
 		const entry = byProvider.get(key) ?? { provider: offer.provider, tiers: offer.tiers, models: [] };
 		entry.models.push(offer.model);
 		byProvider.set(key, entry);
 	}
-	const groups = new Map<string, { providers: ProviderId[]; models: ModelId[] | null; tiers: Quality[] | null }>();
+	const groups = new Map<string, { providers: ProviderId[]; models: ModelId[] | null; tiers: Mode[] | null }>();
 	for (const { provider, tiers, models } of byProvider.values()) {
 		const allModels = models.length === modelsOffered(provider, operation).length;
 		const modelCondition = asksModel(provider, operation) && !allModels ? models : null;
@@ -67,6 +68,6 @@ export function showConditions(operation: GenerationOperation, offers: readonly 
 		provider: providers,
 		operation: [operation],
 		...(models ? { model: models } : {}),
-		...(tiers ? { quality: tiers } : {}),
+		...(tiers ? { [MODE_PARAMETER]: tiers } : {}),
 	}));
 }

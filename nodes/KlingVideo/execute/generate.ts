@@ -8,7 +8,7 @@ import { mapWithConcurrency } from '../../shared/concurrency';
 import { neverSent, settle } from '../../shared/http';
 import { submittedDetailsOf, withSubmittedDetails, type SubmittedDetails } from '../../shared/jobDetails';
 import { ProviderApiError } from '../../shared/errors';
-import { videoRequestSchema, type GenerationOperation, type Job, type ProviderId, type Quality, type VideoRequest } from '../../shared/job';
+import { videoRequestSchema, type GenerationOperation, type Job, type Mode, type ProviderId, type VideoRequest } from '../../shared/job';
 import { getProvider, tableOf } from '../../shared/providers';
 import { requestProblems } from '../../shared/providers/validation';
 import type { ProviderClient } from '../../shared/providers/types';
@@ -70,7 +70,7 @@ function checkPlannedRequest(provider: ProviderId, planned: PlannedJob) {
 	for (const field of MEDIA_FIELDS) {
 		const input = planned.draft.media[field];
 		// A URL is checked as given; a binary file stands in as a non-URL (Kling takes its motion video only by URL).
-		if (input) preview[field] = input.kind === 'url' ? input.url : `binary property "${input.property}"`;
+		if (input) preview[field] = input.source === 'url' ? input.url : `binary property "${input.property}"`;
 	}
 	for (const [key, value] of Object.entries(preview)) if (value === '') delete preview[key];
 	const [problem] = requestProblems(tableOf(provider), preview as VideoRequest);
@@ -187,7 +187,7 @@ function submittedDetails(planned: PlannedJob): SubmittedDetails {
 	return {
 		operation,
 		model,
-		quality: (fields.quality as Quality | undefined) ?? null,
+		quality: (fields.mode as Mode | undefined) ?? null,
 		durationSeconds: typeof fields.duration === 'number' ? fields.duration : null,
 		hasAudio: typeof fields.generateAudio === 'boolean' ? fields.generateAudio : null,
 	};

@@ -11,7 +11,8 @@ import type { ProviderClient, RequestField, UploadableFile } from '../../shared/
 import { mediaParameterNames } from '../description/media';
 import { InvalidParameterError } from './invalidParameter';
 
-export type MediaInput = { kind: 'url'; url: string } | { kind: 'binary'; property: string; file: UploadableFile };
+/** `source` is the value of the field's Source parameter that produced it. */
+export type MediaInput = { source: 'url'; url: string } | { source: 'binary'; property: string; file: UploadableFile };
 
 /** Schemes a provider can fetch from. `file:` and friends would point at this n8n's own disk. */
 const FETCHABLE_SCHEMES = ['https:', 'http:', 'data:'];
@@ -38,7 +39,7 @@ export function readMediaInput(
 		if (!FETCHABLE_SCHEMES.includes(scheme)) {
 			throw new InvalidParameterError(field, `${label} URL is "${url}": the ${scheme} scheme cannot be fetched by the provider; allowed are https:// (or http://, data:) URLs`);
 		}
-		return { kind: 'url', url };
+		return { source: 'url', url };
 	}
 	const property = String(context.getNodeParameter(names.binaryProperty, itemIndex, 'data')).trim();
 	const binary = context.getInputData()[itemIndex]?.binary ?? {};
@@ -51,7 +52,7 @@ export function readMediaInput(
 		);
 	}
 	return {
-		kind: 'binary',
+		source: 'binary',
 		property,
 		file: {
 			data: Buffer.alloc(0),
@@ -83,7 +84,7 @@ export async function loadAndCheckBinary(
 	itemIndex: number,
 	field: RequestField,
 	label: string,
-	input: Extract<MediaInput, { kind: 'binary' }>,
+	input: Extract<MediaInput, { source: 'binary' }>,
 	orientation: CharacterOrientation | undefined,
 	row: OperationRow,
 ): Promise<void> {
@@ -103,7 +104,7 @@ export async function loadAndCheckBinary(
 export function checkDataUrl(
 	field: RequestField,
 	label: string,
-	input: Extract<MediaInput, { kind: 'url' }>,
+	input: Extract<MediaInput, { source: 'url' }>,
 	orientation: CharacterOrientation | undefined,
 	row: OperationRow,
 ): void {
@@ -123,6 +124,6 @@ export function checkDataUrl(
 
 /** Turns a checked media input into the string the provider receives. */
 export async function resolveMedia(client: ProviderClient, input: MediaInput, signal?: AbortSignal): Promise<string> {
-	if (input.kind === 'url') return input.url;
+	if (input.source === 'url') return input.url;
 	return await client.uploadMedia(input.file, signal);
 }

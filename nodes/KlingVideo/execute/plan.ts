@@ -61,9 +61,9 @@ export async function planJobs(
 			const orientation = draft.fields.characterOrientation as 'image' | 'video' | undefined;
 			for (const [field, input] of Object.entries(draft.media)) {
 				const label = MEDIA_FIELD_TEXT[field].label;
-				if (input?.kind === 'binary') {
+				if (input?.source === 'binary') {
 					await loadAndCheckBinary(context, itemIndex, field as RequestField, label, input, orientation, draft.row);
-				} else if (input?.kind === 'url') {
+				} else if (input?.source === 'url') {
 					checkDataUrl(field as RequestField, label, input, orientation, draft.row);
 				}
 			}

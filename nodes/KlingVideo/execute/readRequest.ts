@@ -4,11 +4,11 @@
  * "<Field> is <value>: <what is allowed>" so a user can fix it without reading docs.
  */
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { ASPECT_RATIOS, CHARACTER_ORIENTATIONS, DEFAULTS, DURATIONS, type GenerationOperation, type ProviderId, type Quality } from '../../shared/job';
-import { FIELD_LABELS, listWords, OPERATION_LABELS, QUALITY_LABELS } from '../../shared/labels';
+import { ASPECT_RATIOS, CHARACTER_ORIENTATIONS, DEFAULTS, DURATIONS, type GenerationOperation, type Mode, type ProviderId } from '../../shared/job';
+import { FIELD_LABELS, listWords, MODE_LABELS, MODE_PARAMETER, OPERATION_LABELS, parameterOf } from '../../shared/labels';
 import { PROVIDERS } from '../../shared/providers';
 import { DEFAULT_MODEL, MODEL_LABELS, type ModelId } from '../../shared/providers/models';
-import { offeredFields, rowOf, tiersOf, type OperationRow } from '../../shared/providers/table';
+import { modesOf, offeredFields, rowOf, type OperationRow } from '../../shared/providers/table';
 import type { RequestField } from '../../shared/providers/types';
 import { generationFieldProperties } from '../description/fields';
 import { isDefaultValue, settingParameterOf, watchedFields } from '../description/leftovers';
@@ -91,8 +91,8 @@ function readField(field: RequestField, raw: unknown, provider: ProviderId, draf
 			return oneOf(field, raw, row.durations?.values ?? DURATIONS);
 		case 'aspectRatio':
 			return oneOf(field, raw, ASPECT_RATIOS);
-		case 'quality':
-			return readQuality(raw, row);
+		case 'mode':
+			return readMode(raw, row);
 		case 'characterOrientation':
 			return oneOf(field, raw, CHARACTER_ORIENTATIONS);
 		case 'generateAudio':
@@ -113,11 +113,11 @@ function readField(field: RequestField, raw: unknown, provider: ProviderId, draf
 }
 
 /** Mode as Pro or Standard, and only a mode the row has. */
-function readQuality(raw: unknown, row: OperationRow): Quality {
-	const tiers = tiersOf(row);
-	const tier = tiers.find((candidate) => candidate === raw || QUALITY_LABELS[candidate] === raw);
-	if (!tier) fail('quality', raw, `allowed are ${listWords(tiers.map((candidate) => `${QUALITY_LABELS[candidate]} ("${candidate}")`))}`);
-	return tier;
+function readMode(raw: unknown, row: OperationRow): Mode {
+	const modes = modesOf(row);
+	const mode = modes.find((candidate) => candidate === raw || MODE_LABELS[candidate] === raw);
+	if (!mode) fail('mode', raw, `allowed are ${listWords(modes.map((candidate) => `${MODE_LABELS[candidate]} ("${candidate}")`))}`);
+	return mode;
 }
 
 /** The model of the item: the parameter where the panel asks for it, else the one the provider has. */
@@ -154,22 +154,22 @@ export function readRequest(
 	const fields: Record<string, unknown> = {};
 	const media: DraftRequest['media'] = {};
 	// The mode decides which fields its endpoint takes, so it is read first.
-	if (offeredFields(row).includes('quality')) {
-		fields.quality = readQuality(context.getNodeParameter('quality', itemIndex, DEFAULTS.quality), row);
+	if (offeredFields(row).includes('mode')) {
+		fields.mode = readMode(context.getNodeParameter(MODE_PARAMETER, itemIndex, DEFAULTS.mode), row);
 	}
-	const quality = (fields.quality as Quality | undefined) ?? tiersOf(row)[0];
-	for (const field of offeredFields(row, quality)) {
-		if (field === 'quality') continue;
+	const mode = (fields.mode as Mode | undefined) ?? modesOf(row)[0];
+	for (const field of offeredFields(row, mode)) {
+		if (field === 'mode') continue;
 		if (MEDIA_FIELDS.includes(field)) {
 			const input = readMediaInput(context, itemIndex, field, MEDIA_FIELD_TEXT[field].label);
 			if (input) media[field] = input;
 			continue;
 		}
-		const raw = context.getNodeParameter(field, itemIndex, undefined);
+		const raw = context.getNodeParameter(parameterOf(field), itemIndex, undefined);
 		fields[field] = readField(field, raw, provider, { model, row });
 	}
 	const draft: DraftRequest = { operation, model, row, fields, media };
-	checkLeftovers(context, itemIndex, provider, draft, quality);
+	checkLeftovers(context, itemIndex, provider, draft, mode);
 	checkRequired(draft, provider);
 	return draft;
 }
@@ -180,10 +180,10 @@ let generationProperties: INodeProperties[] | undefined;
  * A value kept from another provider, model or mode (or imported) for a field this one does not
  * take: n8n would drop it unseen, so the run stops and says which field to reset.
  */
-function checkLeftovers(context: IExecuteFunctions, itemIndex: number, provider: ProviderId, draft: DraftRequest, quality: Quality) {
+function checkLeftovers(context: IExecuteFunctions, itemIndex: number, provider: ProviderId, draft: DraftRequest, mode: Mode) {
 	generationProperties ??= generationFieldProperties();
-	const taken = offeredFields(draft.row, quality);
-	const implied = draft.row.endpoints[quality]?.implies ?? {};
+	const taken = offeredFields(draft.row, mode);
+	const implied = draft.row.endpoints[mode]?.implies ?? {};
 	for (const field of watchedFields(draft.operation, Object.keys(FIELD_LABELS) as RequestField[])) {
 		if (taken.includes(field)) continue;
 		const name = settingParameterOf(field);
@@ -191,12 +191,12 @@ function checkLeftovers(context: IExecuteFunctions, itemIndex: number, provider:
 		const value = context.getNodeParameter(name, itemIndex, null);
 		if (value === null || isDefaultValue(generationProperties, name, value) || value === implied[field]) continue;
 		// A row of one mode is that mode: stating it loses nothing.
-		if (field === 'quality' && tiersOf(draft.row).includes(value as Quality)) continue;
-		const mode = offeredFields(draft.row).includes(field) ? ` in mode ${QUALITY_LABELS[quality]}` : '';
+		if (field === 'mode' && modesOf(draft.row).includes(value as Mode)) continue;
+		const inMode = offeredFields(draft.row).includes(field) ? ` in mode ${MODE_LABELS[mode]}` : '';
 		fail(
 			field,
 			value,
-			`${PROVIDERS[provider].displayName}'s ${MODEL_LABELS[draft.model]} takes no ${FIELD_LABELS[field]} for ${OPERATION_LABELS[draft.operation]}${mode}; the value was kept from another provider, model or mode: reset "${FIELD_LABELS[field]}${MEDIA_FIELDS.includes(field) ? ' Source' : ''} (Not Used Here)" or choose where it is taken`,
+			`${PROVIDERS[provider].displayName}'s ${MODEL_LABELS[draft.model]} takes no ${FIELD_LABELS[field]} for ${OPERATION_LABELS[draft.operation]}${inMode}; the value was kept from another provider, model or mode: reset "${FIELD_LABELS[field]}${MEDIA_FIELDS.includes(field) ? ' Source' : ''} (Not Used Here)" or choose where it is taken`,
 		);
 	}
 }

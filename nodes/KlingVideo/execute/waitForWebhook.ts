@@ -23,7 +23,7 @@ import { z } from 'zod';
 import { claimDelivery } from '../../shared/dedupe';
 import { WebhookRejectedError } from '../../shared/errors';
 import { settle } from '../../shared/http';
-import { GENERATION_OPERATIONS, isTerminal, PROVIDER_IDS, QUALITIES, type Job, type JobRef, type ProviderId } from '../../shared/job';
+import { GENERATION_OPERATIONS, isTerminal, MODES, PROVIDER_IDS, type Job, type JobRef, type ProviderId } from '../../shared/job';
 import { MODEL_IDS } from '../../shared/providers/models';
 import { withSubmittedDetails } from '../../shared/jobDetails';
 import { verifyDelivery, type RawRequest } from '../../shared/webhookVerification';
@@ -48,7 +48,7 @@ const pausedContextSchema = z.object({
 		hasAudio: z.boolean().nullable(),
 		// Absent in the callback URLs of executions paused before models existed.
 		model: z.enum(MODEL_IDS).nullable().default(null),
-		quality: z.enum(QUALITIES).nullable().default(null),
+		quality: z.enum(MODES).nullable().default(null),
 	}),
 });
 type PausedContext = z.input<typeof pausedContextSchema>;
@@ -158,7 +158,7 @@ function scheduleStatusChecks(callbackUrl: string, ref: JobRef, deadline: number
 		if (index >= offsets.length) return;
 		const timer = setTimeout(async () => {
 			const call = await settle(
-				httpClient().send({ method: 'POST', url: callbackUrl, headers: { [STATUS_CHECK_HEADER]: '1' }, json: { ref }, kind: 'read' }),
+				httpClient().send({ method: 'POST', url: callbackUrl, headers: { [STATUS_CHECK_HEADER]: '1' }, json: { ref }, retryClass: 'read' }),
 			);
 			// 202: checked, still running. Anything else (resumed, gone, refused) ends the schedule.
 			if (call.ok && call.value.status === 202) next(index + 1);

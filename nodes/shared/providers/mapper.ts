@@ -5,16 +5,15 @@
  * any problem (validation.ts) throws before anything is sent.
  */
 import { ProviderApiError } from '../errors';
-import type { Quality, VideoRequest } from '../job';
+import type { Mode, VideoRequest } from '../job';
 import { DEFAULT_MODEL, type ModelId } from './models';
-import { qualityOf, rowOf, type Conversion, type EndpointRow, type OperationRow, type ProviderTable } from './table';
+import { modeOf, rowOf, type Conversion, type EndpointRow, type OperationRow, type ProviderTable } from './table';
 import type { RequestField } from './types';
-import { requestProblems } from './validation';
-import { isSet } from './values';
+import { isSet, requestProblems } from './validation';
 
 const CONVERSIONS: Record<Conversion, (value: unknown) => unknown> = {
 	string: (value) => String(value),
-	tierWord: (value) => (value === 'std' ? 'standard' : value),
+	modeWord: (value) => (value === 'std' ? 'standard' : value),
 	onOff: (value) => (value ? 'on' : 'off'),
 	yesNo: (value) => (value ? 'yes' : 'no'),
 	voiceObjects: (value) => (Array.isArray(value) ? value.map((voice_id) => ({ voice_id })) : value),
@@ -27,7 +26,7 @@ const CONVERSIONS: Record<Conversion, (value: unknown) => unknown> = {
 
 export interface MappedRequest {
 	model: ModelId;
-	quality: Quality;
+	mode: Mode;
 	row: OperationRow;
 	endpoint: EndpointRow;
 	input: Record<string, unknown>;
@@ -40,18 +39,19 @@ export function mapRequest(table: ProviderTable, request: VideoRequest): MappedR
 	}
 	const model = request.model ?? DEFAULT_MODEL;
 	const row = rowOf(table.models, model, request.operation)!;
-	const quality = qualityOf(request, row);
+	const mode = modeOf(request, row);
 	const input: Record<string, unknown> = {};
 	for (const [field, value] of Object.entries(request)) {
-		const target = field === 'quality' ? undefined : row.fields[field as RequestField];
+		// The mode is sent below as the mode the request runs in, which it may not state.
+		const target = field === 'mode' ? undefined : row.fields[field as RequestField];
 		if (!target || !isSet(value)) continue;
 		input[target.name] = target.to ? CONVERSIONS[target.to](value) : value;
 	}
 	// The mode travels in the body where the row maps it (Kling's `mode`), else only in the endpoint.
-	const tierField = row.fields.quality;
-	if (tierField) input[tierField.name] = tierField.to ? CONVERSIONS[tierField.to](quality) : quality;
+	const modeField = row.fields.mode;
+	if (modeField) input[modeField.name] = modeField.to ? CONVERSIONS[modeField.to](mode) : mode;
 	for (const [name, fixed] of Object.entries(row.fixed ?? {})) input[name] = fixed.value;
-	return { model, quality, row, endpoint: row.endpoints[quality]!, input };
+	return { model, mode, row, endpoint: row.endpoints[mode]!, input };
 }
 
 /** What a request tells about its output before the provider says anything. */

@@ -4,14 +4,15 @@
  * are …"), or null.
  */
 import { DEFAULTS, type VideoRequest } from '../job';
-import { QUALITY_LABELS } from '../labels';
+import { MODE_LABELS } from '../labels';
 import type { Rule, Source } from './table';
 
 const hasAudio = (request: VideoRequest) =>
 	(request.operation === 'textToVideo' || request.operation === 'imageToVideo') && request.generateAudio;
 const voicesOf = (request: VideoRequest) => ('voiceIds' in request ? (request.voiceIds ?? []) : []);
 const endImageOf = (request: VideoRequest) => (request.operation === 'imageToVideo' ? request.endImage : undefined);
-const modeOf = (request: VideoRequest) => ('quality' in request && request.quality) || DEFAULTS.quality;
+/** The mode the request states, else the default (Pro): a rule sees the request, not the row. */
+const askedMode = (request: VideoRequest) => ('mode' in request && request.mode) || DEFAULTS.mode;
 
 /** Voices are spoken in the audio, so they need Generate Audio on. */
 export const voicesNeedAudio = (source: Source): Rule => ({
@@ -26,8 +27,8 @@ export const voicesNeedAudio = (source: Source): Rule => ({
 export const audioNeedsPro = (modelLabel: string, source: Source): Rule => ({
 	source,
 	check: (request) =>
-		hasAudio(request) && modeOf(request) !== 'pro'
-			? `Mode is ${QUALITY_LABELS[modeOf(request)]} with Generate Audio on: ${modelLabel} has audio only in mode Pro; allowed are Mode Pro, or Generate Audio off`
+		hasAudio(request) && askedMode(request) !== 'pro'
+			? `Mode is ${MODE_LABELS[askedMode(request)]} with Generate Audio on: ${modelLabel} has audio only in mode Pro; allowed are Mode Pro, or Generate Audio off`
 			: null,
 });
 
@@ -35,8 +36,8 @@ export const audioNeedsPro = (modelLabel: string, source: Source): Rule => ({
 export const endImageNeedsPro = (modelLabel: string, source: Source): Rule => ({
 	source,
 	check: (request) =>
-		endImageOf(request) && modeOf(request) !== 'pro'
-			? `Mode is ${QUALITY_LABELS[modeOf(request)]} with an End Image: ${modelLabel} takes an end frame only in mode Pro; allowed are Mode Pro, or no End Image`
+		endImageOf(request) && askedMode(request) !== 'pro'
+			? `Mode is ${MODE_LABELS[askedMode(request)]} with an End Image: ${modelLabel} takes an end frame only in mode Pro; allowed are Mode Pro, or no End Image`
 			: null,
 });
 

@@ -4,7 +4,7 @@
  * price, and where each row comes from. The node's panel, the validation, the mapper and the
  * pricing all read these tables; nothing else knows a provider's field names.
  */
-import { DEFAULTS, type GenerationOperation, type ProviderId, type Quality, type VideoRequest } from '../job';
+import { DEFAULTS, type GenerationOperation, type Mode, type ProviderId, type VideoRequest } from '../job';
 import type { ImageType } from '../media/probe';
 import type { ModelId } from './models';
 import type { RequestField } from './types';
@@ -24,7 +24,7 @@ export type Conversion =
 	/** 5 → "5" (fal and Kling take durations as strings). */
 	| 'string'
 	/** "std" → "standard" (Replicate's Kling v3 names its modes standard and pro). */
-	| 'tierWord'
+	| 'modeWord'
 	/** true → "on", false → "off" (Kling's `sound`). */
 	| 'onOff'
 	/** true → "yes", false → "no" (Kling's `keep_original_sound`). */
@@ -66,7 +66,7 @@ export interface Rule {
 
 export interface OperationRow {
 	/** The endpoint of each mode the provider offers; with two, the Mode field picks one. */
-	endpoints: Partial<Record<Quality, EndpointRow>>;
+	endpoints: Partial<Record<Mode, EndpointRow>>;
 	/** Unified field → provider field. A field missing here is not offered, and refused when set. */
 	fields: Partial<Record<RequestField, FieldRow>>;
 	/** Provider inputs always sent with one value (Kling's `model_name`). */
@@ -83,29 +83,30 @@ export interface OperationRow {
 
 export type ModelTable = Partial<Record<ModelId, Partial<Record<GenerationOperation, OperationRow>>>>;
 
-export const QUALITY_ORDER: readonly Quality[] = ['pro', 'std'];
+export const MODE_ORDER: readonly Mode[] = ['pro', 'std'];
 
 /** The modes an operation row offers, Pro first. */
-export const tiersOf = (row: OperationRow): Quality[] => QUALITY_ORDER.filter((tier) => row.endpoints[tier]);
+export const modesOf = (row: OperationRow): Mode[] => MODE_ORDER.filter((mode) => row.endpoints[mode]);
 
 /**
- * The unified fields a row takes: the mapped ones, and Mode where two modes exist. With a mode,
- * only what that mode's endpoint takes.
+ * The unified fields a row takes: the mapped ones, and Mode where two modes exist (a row of one
+ * mode has nothing to choose, even where the provider's body names the mode). With a mode, only
+ * what that mode's endpoint takes.
  */
-export function offeredFields(row: OperationRow, quality?: Quality): RequestField[] {
-	const selectable = tiersOf(row).length > 1;
-	const fields: RequestField[] = (Object.keys(row.fields) as RequestField[]).filter((field) => field !== 'quality');
-	if (selectable) fields.push('quality');
-	const omitted = quality ? (row.endpoints[quality]?.omits ?? []) : [];
+export function offeredFields(row: OperationRow, mode?: Mode): RequestField[] {
+	const selectable = modesOf(row).length > 1;
+	const fields: RequestField[] = (Object.keys(row.fields) as RequestField[]).filter((field) => field !== 'mode');
+	if (selectable) fields.push('mode');
+	const omitted = mode ? (row.endpoints[mode]?.omits ?? []) : [];
 	return fields.filter((field) => !omitted.includes(field));
 }
 
 /** The mode a request runs in: its own, or the row's only one, or Pro. */
-export function qualityOf(request: VideoRequest, row: OperationRow): Quality {
-	const asked = 'quality' in request ? request.quality : undefined;
-	const tiers = tiersOf(row);
+export function modeOf(request: VideoRequest, row: OperationRow): Mode {
+	const asked = 'mode' in request ? request.mode : undefined;
+	const modes = modesOf(row);
 	if (asked && row.endpoints[asked]) return asked;
-	return tiers.includes(DEFAULTS.quality) ? DEFAULTS.quality : tiers[0];
+	return modes.includes(DEFAULTS.mode) ? DEFAULTS.mode : modes[0];
 }
 
 /** What one (model, operation) of a provider's table is, in one lookup. */
@@ -130,7 +131,7 @@ export interface EndpointMatch {
 	/** The first operation of the path; where two share it (Replicate's text and image to video), the caller tells them apart. */
 	operation: GenerationOperation;
 	/** Null where both modes share the path (the mode travels in the body). */
-	quality: Quality | null;
+	mode: Mode | null;
 }
 
 /** Which model, operation and mode an endpoint path belongs to (lists and webhooks name only the endpoint). */
@@ -138,8 +139,8 @@ export function findEndpoint(table: ModelTable, path: string | null | undefined)
 	if (!path) return null;
 	for (const [model, rows] of Object.entries(table) as [ModelId, Partial<Record<GenerationOperation, OperationRow>>][]) {
 		for (const [operation, row] of Object.entries(rows) as [GenerationOperation, OperationRow][]) {
-			const modes = tiersOf(row).filter((tier) => row.endpoints[tier]?.path === path);
-			if (modes.length) return { model, operation, quality: modes.length === 1 ? modes[0] : null };
+			const modes = modesOf(row).filter((mode) => row.endpoints[mode]?.path === path);
+			if (modes.length) return { model, operation, mode: modes.length === 1 ? modes[0] : null };
 		}
 	}
 	return null;
@@ -150,7 +151,7 @@ export function endpointPathsOf(table: ModelTable, operation: GenerationOperatio
 	const paths = new Set<string>();
 	for (const rows of Object.values(table)) {
 		const row = rows?.[operation];
-		if (row) for (const tier of tiersOf(row)) paths.add(row.endpoints[tier]!.path);
+		if (row) for (const mode of modesOf(row)) paths.add(row.endpoints[mode]!.path);
 	}
 	return [...paths];
 }

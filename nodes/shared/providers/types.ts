@@ -15,7 +15,7 @@ export type RequestField =
 	| 'aspectRatio'
 	| 'generateAudio'
 	| 'cfgScale'
-	| 'quality'
+	| 'mode'
 	| 'startImage'
 	| 'endImage'
 	| 'voiceIds'

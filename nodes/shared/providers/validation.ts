@@ -3,12 +3,14 @@
  * billed: the model offers the operation, every field set is one the row maps, the mode and the
  * duration exist, the prompt fits, required fields are there, and the row's rules hold.
  */
-import type { Quality, VideoRequest } from '../job';
-import { FIELD_LABELS, listWords, OPERATION_LABELS, QUALITY_LABELS, quote } from '../labels';
+import type { Mode, VideoRequest } from '../job';
+import { FIELD_LABELS, listWords, MODE_LABELS, OPERATION_LABELS, quote } from '../labels';
 import { DEFAULT_MODEL, MODEL_LABELS } from './models';
-import { modelsOf, offeredFields, qualityOf, rowOf, tiersOf, type OperationRow, type ProviderTable } from './table';
+import { modeOf, modelsOf, modesOf, offeredFields, rowOf, type OperationRow, type ProviderTable } from './table';
 import type { RequestField } from './types';
-import { isSet } from './values';
+
+/** Whether a request field holds a value: an empty list (Voice IDs left empty) is none. */
+export const isSet = (value: unknown) => value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
 
 export interface Problem {
 	/** The unified field at fault, or `operation` / `model` / `request` for the request as a whole. */
@@ -16,21 +18,27 @@ export interface Problem {
 	message: string;
 }
 
-/** The other modes of a row whose endpoints take a field this mode lacks. */
-const takenInOtherModes = (row: OperationRow, field: RequestField, tier: Quality) =>
-	tiersOf(row).filter((other) => other !== tier && offeredFields(row, other).includes(field));
+/**
+ * The Mode, checked on its own: it is not a field a row maps like the others but the choice of
+ * endpoint, so it is refused only when the row has no endpoint for it. A row of one mode has no
+ * Mode field but takes that mode stated (a request made for another provider may state it).
+ */
+function modeProblem(request: VideoRequest, row: OperationRow, where: string): Problem | undefined {
+	const asked: unknown = 'mode' in request ? request.mode : undefined;
+	const modes = modesOf(row);
+	if (!isSet(asked) || modes.includes(asked as Mode)) return undefined;
+	const shown = MODE_LABELS[asked as Mode] ?? quote(asked);
+	const offers = modes.length === 1 ? `${OPERATION_LABELS[request.operation]} only in mode ${MODE_LABELS[modes[0]]}` : listWords(modes.map((mode) => MODE_LABELS[mode]));
+	return { field: 'mode', message: `${FIELD_LABELS.mode} is ${shown}: ${where} offers ${offers}` };
+}
 
 /** Why a set field is refused: the model lacks it, or this mode does (then which modes take it). */
-function notTakenMessage(field: RequestField, value: unknown, row: OperationRow, tier: Quality, where: string, request: VideoRequest): string {
+function notTakenMessage(field: RequestField, value: unknown, row: OperationRow, mode: Mode, where: string, request: VideoRequest): string {
 	const label = FIELD_LABELS[field] ?? field;
 	const operation = OPERATION_LABELS[request.operation];
-	if (field === 'quality') {
-		const shown = QUALITY_LABELS[value as Quality] ?? quote(value);
-		return `${label} is ${shown}: ${where} offers ${operation} only in mode ${QUALITY_LABELS[tiersOf(row)[0]]}`;
-	}
-	const otherModes = takenInOtherModes(row, field, tier);
+	const otherModes = modesOf(row).filter((other) => other !== mode && offeredFields(row, other).includes(field));
 	if (otherModes.length === 0) return `${label} is ${quote(value)}: ${where} takes no ${label} for ${operation}`;
-	return `${label} is ${quote(value)}: ${where} takes no ${label} for ${operation} in mode ${QUALITY_LABELS[tier]}; allowed are Mode ${listWords(otherModes.map((other) => QUALITY_LABELS[other]))}, or no ${label}`;
+	return `${label} is ${quote(value)}: ${where} takes no ${label} for ${operation} in mode ${MODE_LABELS[mode]}; allowed are Mode ${listWords(otherModes.map((other) => MODE_LABELS[other]))}, or no ${label}`;
 }
 
 /** Every problem of a request for a provider, in the panel's words; empty when it may be sent. */
@@ -50,16 +58,13 @@ export function requestProblems(table: ProviderTable, request: VideoRequest): Pr
 		];
 	}
 	const problems: Problem[] = [];
-	const tier = qualityOf(request, row);
-	const offered = offeredFields(row, tier);
+	const refusedMode = modeProblem(request, row, where);
+	if (refusedMode) problems.push(refusedMode);
+	const mode = modeOf(request, row);
+	const offered = offeredFields(row, mode);
 	for (const [field, value] of Object.entries(request)) {
-		if (field === 'operation' || field === 'model' || !isSet(value) || offered.includes(field as RequestField)) continue;
-		// A mode the model has only one of may be stated as that mode.
-		if (field === 'quality' && tiersOf(row).length === 1 && value === tiersOf(row)[0]) continue;
-		problems.push({ field: field as RequestField, message: notTakenMessage(field as RequestField, value, row, tier, where, request) });
-	}
-	if ('quality' in request && request.quality && offered.includes('quality') && !row.endpoints[request.quality]) {
-		problems.push({ field: 'quality', message: `Mode is ${QUALITY_LABELS[request.quality]}: ${where} offers ${listWords(tiersOf(row).map((tier) => QUALITY_LABELS[tier]))}` });
+		if (field === 'operation' || field === 'model' || field === 'mode' || !isSet(value) || offered.includes(field as RequestField)) continue;
+		problems.push({ field: field as RequestField, message: notTakenMessage(field as RequestField, value, row, mode, where, request) });
 	}
 	if ('duration' in request && row.durations && !row.durations.values.includes(request.duration)) {
 		problems.push({

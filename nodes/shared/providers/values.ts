@@ -6,8 +6,6 @@ export const isOk = (response: HttpResponse) => response.status >= 200 && respon
 /** The body as JSON when it is JSON, else as text (error answers are not always JSON). */
 export const bodyOf = (response: HttpResponse): unknown => response.json() ?? response.text();
 
-export const isSet = (value: unknown) => value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
-
 /** The `id` of an answer that may not have the expected shape. */
 export function idOf(raw: unknown): string | undefined {
 	const id = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).id : undefined;

@@ -1,9 +1,8 @@
 /**
- * The two HMAC-SHA256 webhook schemes: Replicate's Standard Webhooks (`v1,<base64>`, key =
- * base64-decoded secret after `whsec_`) and WaveSpeed's (`v3,<hex>`, key = the text after
- * `whsec_` as UTF-8). Both sign `${webhook-id}.${webhook-timestamp}.${rawBody}` and send the
- * same three headers; only the key derivation, digest encoding and version tag differ, so one
- * verifier takes the scheme as data.
+ * HMAC-SHA256 webhook signatures as Standard Webhooks define them (Replicate's: `v1,<base64>`,
+ * key = base64-decoded secret after `whsec_`): `${webhook-id}.${webhook-timestamp}.${rawBody}`
+ * signed, three headers. A provider's variant (WaveSpeed's, in its adapter) differs only in key
+ * derivation, digest encoding and version tag, so the verifier takes the scheme as data.
  */
 import { createHmac } from 'node:crypto';
 import { WebhookRejectedError } from '../errors';
@@ -19,20 +18,14 @@ export interface HmacScheme {
 }
 
 const SECRET_PREFIX = 'whsec_';
-const stripPrefix = (secret: string) => (secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret);
+/** The secret without its `whsec_` prefix, where it has one. */
+export const withoutSecretPrefix = (secret: string) => (secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret);
 
 /** Replicate (https://www.standardwebhooks.com): the secret is base64 after the prefix. */
 export const STANDARD_WEBHOOKS: HmacScheme = {
 	version: 'v1',
-	key: (secret) => Buffer.from(stripPrefix(secret), 'base64'),
+	key: (secret) => Buffer.from(withoutSecretPrefix(secret), 'base64'),
 	encoding: 'base64',
-};
-
-/** WaveSpeed: its docs say explicitly not to base64-decode; the text itself is the key. */
-export const WAVESPEED_WEBHOOKS: HmacScheme = {
-	version: 'v3',
-	key: (secret) => Buffer.from(stripPrefix(secret), 'utf8'),
-	encoding: 'hex',
 };
 
 export const WEBHOOK_HEADERS = {

@@ -5,7 +5,7 @@
  */
 import { describeIssues } from '../parse';
 import { bodyOf, isOk } from '../values';
-import type { HttpClient, HttpResponse } from '../../http';
+import { sseEvents, type HttpClient, type HttpResponse } from '../../http';
 import { ProviderApiError, WebhookRejectedError } from '../../errors';
 import {
 	DEFAULTS,
@@ -18,7 +18,7 @@ import {
 } from '../../job';
 import { estimateCostUsd } from '../../pricing';
 import { parseJsonBody } from '../../webhooks/common';
-import { jwksCacheFor, verifyFalDelivery } from '../../webhooks/ed25519';
+import { jwksCacheFor } from '../../webhooks/jwks';
 import {
 	falErrorBodySchema,
 	falListSchema,
@@ -50,6 +50,7 @@ import { expectedOutput, mapRequest } from '../mapper';
 import { requestProblems } from '../validation';
 import { endpointPathsOf, findEndpoint, operationsOf, rowOf, type EndpointMatch, type ProviderTable } from '../table';
 import { FAL_MODELS } from './models';
+import { verifyFalDelivery } from './webhook';
 
 // ---------------------------------------------------------------------------------------------
 // Mapping tables: the one place to change when fal changes (or a guess below proves wrong).
@@ -182,61 +183,6 @@ export function falIsFinal(response: HttpResponse): boolean {
 	return response.headers['x-fal-retryable']?.toLowerCase() === 'false';
 }
 
-/** One server-sent event. */
-export interface SseEvent {
-	event: string;
-	data: string;
-}
-
-/** Server-sent events of a byte stream (the parts fal uses: `event:`, `data:`, comments, blank-line dispatch). */
-export async function* sseEvents(source: AsyncIterable<Buffer | string>): AsyncGenerator<SseEvent> {
-	let buffer = '';
-	let data: string[] = [];
-	let event = 'message';
-	const decoder = new TextDecoder('utf-8');
-	const lines = function* (final: boolean) {
-		for (;;) {
-			const match = /\r\n|\r|\n/.exec(buffer);
-			// A lone trailing \r may be the first half of \r\n: wait for the next chunk.
-			if (!match || (!final && match[0] === '\r' && match.index === buffer.length - 1)) return;
-			const line = buffer.slice(0, match.index);
-			buffer = buffer.slice(match.index + match[0].length);
-			yield line;
-		}
-	};
-	const take = (line: string): SseEvent | undefined => {
-		if (line === '') {
-			const dispatched = data.length > 0 ? { event, data: data.join('\n') } : undefined;
-			data = [];
-			event = 'message';
-			return dispatched;
-		}
-		if (line.startsWith(':')) return undefined;
-		const colon = line.indexOf(':');
-		const name = colon === -1 ? line : line.slice(0, colon);
-		const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
-		if (name === 'data') data.push(value);
-		else if (name === 'event') event = value;
-		return undefined;
-	};
-	for await (const chunk of source) {
-		buffer += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-		for (const line of lines(false)) {
-			const dispatched = take(line);
-			if (dispatched) yield dispatched;
-		}
-	}
-	buffer += decoder.decode();
-	for (const line of lines(true)) {
-		const dispatched = take(line);
-		if (dispatched) yield dispatched;
-	}
-	if (buffer !== '') {
-		const dispatched = take(buffer) ?? take('');
-		if (dispatched) yield dispatched;
-	}
-}
-
 // ---------------------------------------------------------------------------------------------
 // Job construction
 // ---------------------------------------------------------------------------------------------
@@ -297,7 +243,7 @@ export function falJob(parts: JobParts): Job {
 		hasAudio: expected.hasAudio,
 		estimatedCostUsd: estimateCostUsd(
 			TABLE,
-			{ model: ref.model ?? null, operation: ref.operation, quality: ref.quality ?? null },
+			{ model: ref.model ?? null, operation: ref.operation, mode: ref.quality ?? null },
 			expected.durationSeconds,
 			expected.hasAudio,
 		),
@@ -348,7 +294,7 @@ export function falUrls(baseUrl: string | undefined): FalUrls {
 	return { queue: pick('queue'), api: pick('api'), rest: pick('rest'), jwks: pick('jwks') };
 }
 
-/** Either the JSON or, when it is not JSON, the text: what zod should complain about. */
+/** One fal account. Its key goes only to the configured fal hosts; a pre-signed upload URL gets the bytes alone. */
 class FalClient implements ProviderClient {
 	readonly provider = 'fal' as const;
 	private readonly urls: FalUrls;
@@ -373,7 +319,7 @@ class FalClient implements ProviderClient {
 			headers: this.auth,
 			json: input,
 			// Billed: never repeated once it may have arrived (fal has no idempotency key).
-			kind: 'submit',
+			retryClass: 'submit',
 			signal: options.signal,
 			isFinal: falIsFinal,
 		});
@@ -385,7 +331,7 @@ class FalClient implements ProviderClient {
 			jobId: answer.request_id,
 			operation: request.operation,
 			model: match?.model ?? null,
-			quality: match?.quality ?? null,
+			quality: match?.mode ?? null,
 			urls: { status: answer.status_url, result: answer.response_url, cancel: answer.cancel_url },
 		};
 		return falJob({ ref, status: 'queued', raw, expected: expectedOutput(request) });
@@ -393,7 +339,7 @@ class FalClient implements ProviderClient {
 
 	async get(ref: JobRef, signal?: AbortSignal): Promise<Job> {
 		const urls = this.jobUrls(ref);
-		const response = await this.http.send({ url: urls.status, headers: this.auth, kind: 'read', signal, isFinal: falIsFinal });
+		const response = await this.http.send({ url: urls.status, headers: this.auth, retryClass: 'read', signal, isFinal: falIsFinal });
 		if (!isOk(response)) throw falHttpError(response, `status of ${ref.jobId}`, ref);
 		const raw = bodyOf(response);
 		return this.jobFromStatus(ref, parseFalAnswer(falStatusSchema, raw, 'status answer', ref), raw, signal);
@@ -423,7 +369,7 @@ class FalClient implements ProviderClient {
 			url: this.jobUrls(ref).cancel,
 			headers: this.auth,
 			// Cancelling twice is harmless and costs nothing, so it may be repeated like a read.
-			kind: 'read',
+			retryClass: 'read',
 			signal,
 			isFinal: falIsFinal,
 		});
@@ -443,7 +389,7 @@ class FalClient implements ProviderClient {
 				const response = await this.http.send({
 					url: `${this.urls.api}/v1/models/requests/by-endpoint?${query}`,
 					headers: this.auth,
-					kind: 'read',
+					retryClass: 'read',
 					signal: options.signal,
 					isFinal: falIsFinal,
 				});
@@ -471,7 +417,7 @@ class FalClient implements ProviderClient {
 			headers: this.auth,
 			json: { content_type: file.mimeType, file_name: file.fileName },
 			// An unused upload slot costs nothing, so a lost answer may be asked again.
-			kind: 'read',
+			retryClass: 'read',
 			signal,
 			isFinal: falIsFinal,
 		});
@@ -485,7 +431,7 @@ class FalClient implements ProviderClient {
 				url: target.upload_url,
 				headers: { 'content-type': file.mimeType },
 				body: file.data,
-				kind: 'read',
+				retryClass: 'read',
 				signal,
 			});
 			if (!isOk(put)) throw falHttpError(put, 'upload');
@@ -504,20 +450,20 @@ class FalClient implements ProviderClient {
 				url: partUrl(partNumber),
 				body: file.data.subarray(offset, offset + FAL_PART_BYTES),
 				// A part sent again replaces itself.
-				kind: 'read',
+				retryClass: 'read',
 				signal,
 			});
 			if (!isOk(put)) throw falHttpError(put, `upload of part ${partNumber}`);
 			parts.push(parseFalAnswer(falUploadPartSchema, bodyOf(put), `upload part ${partNumber} answer`));
 		}
-		const complete = await this.http.send({ method: 'POST', url: partUrl('complete'), json: { parts }, kind: 'read', signal });
+		const complete = await this.http.send({ method: 'POST', url: partUrl('complete'), json: { parts }, retryClass: 'read', signal });
 		if (!isOk(complete)) throw falHttpError(complete, 'upload completion');
 	}
 
 	async verifyWebhook(delivery: WebhookDelivery): Promise<Job> {
 		const jwksUrl = this.urls.jwks;
 		const verified = await verifyFalDelivery(delivery, jwksCacheFor(jwksUrl), async () => {
-			const response = await this.http.send({ url: jwksUrl, kind: 'read' });
+			const response = await this.http.send({ url: jwksUrl, retryClass: 'read' });
 			if (!isOk(response)) throw falHttpError(response, 'JWKS fetch');
 			return response.json();
 		});
@@ -542,7 +488,7 @@ class FalClient implements ProviderClient {
 	}
 
 	async testCredentials(signal?: AbortSignal): Promise<void> {
-		const response = await this.http.send({ url: `${this.urls.api}/v1/models?limit=1`, headers: this.auth, kind: 'read', signal });
+		const response = await this.http.send({ url: `${this.urls.api}/v1/models?limit=1`, headers: this.auth, retryClass: 'read', signal });
 		if (!isOk(response)) throw falHttpError(response, 'credential test');
 	}
 
@@ -569,7 +515,7 @@ class FalClient implements ProviderClient {
 		const response = await this.http.send({
 			url: this.jobUrls(ref).result,
 			headers: this.auth,
-			kind: 'read',
+			retryClass: 'read',
 			signal,
 			isFinal: falIsFinal,
 		});
@@ -623,7 +569,7 @@ class FalClient implements ProviderClient {
 
 	private jobFromListItem(endpoint: string, item: FalListItem): Job {
 		const match = falEndpointMatch(item.endpoint_id ?? endpoint);
-		const ref: JobRef = { provider: 'fal', jobId: item.request_id, operation: match?.operation ?? null, model: match?.model ?? null, quality: match?.quality ?? null };
+		const ref: JobRef = { provider: 'fal', jobId: item.request_id, operation: match?.operation ?? null, model: match?.model ?? null, quality: match?.mode ?? null };
 		const output = item.status_code === 200 ? falResultSchema.safeParse(item.json_output) : undefined;
 		let status: JobStatus;
 		let error: JobError | null = null;

@@ -8,7 +8,7 @@ import type { EndpointTypeMap } from '@fal-ai/client/endpoints';
 import type { FAL_MODELS } from './models';
 
 type Rows<Table> = { [Model in keyof Table]: Table[Model][keyof Table[Model]] }[keyof Table];
-type PathsOf<Row> = Row extends { endpoints: infer Endpoints } ? { [Tier in keyof Endpoints]: Endpoints[Tier] extends { path: infer Path } ? Path : never }[keyof Endpoints] : never;
+type PathsOf<Row> = Row extends { endpoints: infer Endpoints } ? { [Mode in keyof Endpoints]: Endpoints[Mode] extends { path: infer Path } ? Path : never }[keyof Endpoints] : never;
 type NamesOf<Row> = Row extends { fields: infer Fields } ? { [Field in keyof Fields]: Fields[Field] extends { name: infer Name } ? Name : never }[keyof Fields] : never;
 type DurationsOf<Row> = Row extends { durations: { values: readonly (infer Seconds extends number)[] } } ? `${Seconds}` : never;
 type InputOf<Path> = Path extends keyof EndpointTypeMap ? EndpointTypeMap[Path]['input'] : never;

@@ -1,6 +1,6 @@
 /**
  * Kling's own API (Kuaishou) for Kling v2.6: a fresh HS256 JWT per request, idempotent submits
- * through `external_task_id`, per-kind query and list paths, raw-base64 images, and unsigned
+ * through `external_task_id`, query and list paths per operation, raw-base64 images, and unsigned
  * callbacks that are only believed after re-reading the task. Only this file knows Kling's URLs,
  * field names, states and error codes.
  */
@@ -9,8 +9,9 @@ import { describeIssues } from '../parse';
 import { bodyOf, isOk } from '../values';
 import type { HttpClient, HttpResponse } from '../../http';
 import { ProviderApiError, WebhookRejectedError } from '../../errors';
-import type { GenerationOperation, Job, JobError, JobRef, JobStatus, Quality, VideoRequest } from '../../job';
+import type { GenerationOperation, Job, JobError, JobRef, JobStatus, Mode, VideoRequest } from '../../job';
 import { estimateCostUsd } from '../../pricing';
+import { OPERATION_LABELS } from '../../labels';
 import { parseJsonBody, requireBodySize } from '../../webhooks/common';
 import { signKlingJwt } from './jwt';
 import {
@@ -61,7 +62,7 @@ export const KLING_PATHS = {
 } as const satisfies Record<GenerationOperation, string>;
 export type KlingOperation = keyof typeof KLING_PATHS;
 const VIDEO_OPERATIONS: readonly KlingOperation[] = ['textToVideo', 'imageToVideo', 'motionControl'];
-/** The kinds a task id may be of, video kinds first (a callback names no kind). */
+/** The operations whose paths a task id may be found under, video first (a callback names no operation). */
 const ALL_OPERATIONS: readonly KlingOperation[] = [...VIDEO_OPERATIONS, 'createVoice'];
 
 /** Kling task state → unified state. */
@@ -206,10 +207,10 @@ export function klingJob(
 	operation: KlingOperation | null,
 	raw: unknown,
 	expected: { durationSeconds: number | null; hasAudio: boolean | null } = { durationSeconds: null, hasAudio: null },
-	submitted: { model: ModelId | null; quality: Quality | null } = { model: null, quality: null },
+	submitted: { model: ModelId | null; mode: Mode | null } = { model: null, mode: null },
 ): Job {
 	const status = KLING_STATES[task.task_status];
-	const ref: JobRef = { provider: 'kling', jobId: task.task_id, operation, ...submitted };
+	const ref: JobRef = { provider: 'kling', jobId: task.task_id, operation, model: submitted.model, quality: submitted.mode };
 	const isVoice = operation === 'createVoice';
 	const video = task.task_result?.videos?.[0];
 	const voiceId = task.task_result?.voices?.[0]?.voice_id;
@@ -240,7 +241,7 @@ export function klingJob(
 				: null,
 		durationSeconds,
 		hasAudio: expected.hasAudio,
-		estimatedCostUsd: estimateCostUsd(TABLE, { model: submitted.model, operation, quality: submitted.quality }, durationSeconds, expected.hasAudio),
+		estimatedCostUsd: estimateCostUsd(TABLE, { model: submitted.model, operation, mode: submitted.mode }, durationSeconds, expected.hasAudio),
 		timings: { createdAt: isoOf(task.created_at), startedAt: null, completedAt, predictSeconds: null },
 		error:
 			status === 'failed'
@@ -276,7 +277,7 @@ class KlingClient implements ProviderClient {
 	async submit(request: VideoRequest, options: SubmitOptions = {}): Promise<Job> {
 		const mapped = mapRequest(TABLE, request);
 		const operation = request.operation;
-		const submitted = { model: mapped.model, quality: operation === 'createVoice' ? null : mapped.quality };
+		const submitted = { model: mapped.model, mode: operation === 'createVoice' ? null : mapped.mode };
 		const externalTaskId = options.idempotencyKey ? klingExternalTaskId(options.idempotencyKey) : undefined;
 		const body = {
 			...mapped.input,
@@ -288,7 +289,7 @@ class KlingClient implements ProviderClient {
 			url: `${this.host}${mapped.endpoint.path}`,
 			json: body,
 			// With an external_task_id Kling refuses a second task of the same id, so a retry cannot bill twice.
-			kind: externalTaskId ? 'idempotentSubmit' : 'submit',
+			retryClass: externalTaskId ? 'idempotentSubmit' : 'submit',
 			signal: options.signal,
 		});
 		const envelope = this.envelopeOf(response);
@@ -306,11 +307,11 @@ class KlingClient implements ProviderClient {
 	}
 
 	async get(ref: JobRef, signal?: AbortSignal): Promise<Job> {
-		const found = await this.query(ref.jobId, ref.operation, signal, undefined, { model: ref.model ?? null, quality: ref.quality ?? null });
+		const found = await this.query(ref.jobId, ref.operation, signal, undefined, { model: ref.model ?? null, mode: ref.quality ?? null });
 		if (!found) {
 			throw new ProviderApiError({
 				provider: 'kling',
-				message: `Kling knows no task ${ref.jobId}${ref.operation ? ` of kind ${ref.operation}` : ''} for these credentials`,
+				message: `Kling knows no ${ref.operation ? `${OPERATION_LABELS[ref.operation]} ` : ''}task ${ref.jobId} for these credentials`,
 				httpStatus: 404,
 				jobRef: ref,
 			});
@@ -336,7 +337,7 @@ class KlingClient implements ProviderClient {
 			for (let page = 1; page <= maxPages; page++) {
 				const response = await this.send({
 					url: `${this.host}${KLING_PATHS[operation]}?pageNum=${page}&pageSize=${KLING_LIST_PAGE_SIZE}`,
-					kind: 'read',
+					retryClass: 'read',
 					signal: options.signal,
 				});
 				const envelope = this.envelopeOf(response);
@@ -383,7 +384,7 @@ class KlingClient implements ProviderClient {
 			[KLING_PATHS.createVoice, false],
 			[KLING_PRESET_VOICES_PATH, true],
 		] as const) {
-			const response = await this.send({ url: `${this.host}${path}?pageNum=1&pageSize=${KLING_VOICE_PAGE_SIZE}`, kind: 'read', signal });
+			const response = await this.send({ url: `${this.host}${path}?pageNum=1&pageSize=${KLING_VOICE_PAGE_SIZE}`, retryClass: 'read', signal });
 			const envelope = this.envelopeOf(response);
 			if (!envelope) throw klingError(response, `list of ${path}`);
 			for (const task of parseKlingAnswer(klingTaskListSchema, envelope.data, 'voice list')) {
@@ -415,7 +416,7 @@ class KlingClient implements ProviderClient {
 	}
 
 	async testCredentials(signal?: AbortSignal): Promise<void> {
-		const response = await this.send({ url: `${this.host}${KLING_PATHS.textToVideo}?pageNum=1&pageSize=1`, kind: 'read', signal });
+		const response = await this.send({ url: `${this.host}${KLING_PATHS.textToVideo}?pageNum=1&pageSize=1`, retryClass: 'read', signal });
 		if (!this.envelopeOf(response)) throw klingError(response, 'credential test');
 	}
 
@@ -436,22 +437,23 @@ class KlingClient implements ProviderClient {
 	}
 
 	/**
-	 * The task as the API reports it (the path takes a task id or an external task id); the kind
-	 * is probed when unknown. Undefined when no kind knows it.
+	 * The task as the API reports it (the path takes a task id or an external task id). Kling files
+	 * tasks under their operation's path, so with the operation unknown each path is tried in turn.
+	 * Undefined when no path knows it.
 	 */
 	private async query(
 		taskId: string,
 		operation: GenerationOperation | null,
 		signal?: AbortSignal,
 		expected?: { durationSeconds: number | null; hasAudio: boolean | null },
-		submitted?: { model: ModelId | null; quality: Quality | null },
+		submitted?: { model: ModelId | null; mode: Mode | null },
 	): Promise<Job | undefined> {
-		const kinds = operation === null ? ALL_OPERATIONS : [operation];
-		for (const kind of kinds) {
-			const ref: JobRef = { provider: 'kling', jobId: taskId, operation: kind };
+		const candidates = operation === null ? ALL_OPERATIONS : [operation];
+		for (const candidate of candidates) {
+			const ref: JobRef = { provider: 'kling', jobId: taskId, operation: candidate };
 			const response = await this.send({
-				url: `${this.host}${KLING_PATHS[kind]}/${encodeURIComponent(taskId)}`,
-				kind: 'read',
+				url: `${this.host}${KLING_PATHS[candidate]}/${encodeURIComponent(taskId)}`,
+				retryClass: 'read',
 				signal,
 			});
 			const envelope = this.envelopeOf(response);
@@ -460,7 +462,7 @@ class KlingClient implements ProviderClient {
 				throw klingError(response, `query of ${taskId}`, ref);
 			}
 			const raw = bodyOf(response);
-			return klingJob(parseKlingAnswer(klingTaskSchema, envelope.data, 'task', ref), kind, raw, expected, submitted);
+			return klingJob(parseKlingAnswer(klingTaskSchema, envelope.data, 'task', ref), candidate, raw, expected, submitted);
 		}
 		return undefined;
 	}

@@ -1,5 +1,5 @@
 /**
- * Kling's own API's model table (the `/v1/videos/*` API with AK/SK JWTs). One path per kind; the
+ * Kling's own API's model table (the `/v1/videos/*` API with AK/SK JWTs). One path per operation; the
  * model travels as `model_name` and the mode as `mode`. Source: Kling's API reference
  * (app.klingai.com/global/dev/document-api, read from verbatim copies: the page itself is not
  * reachable here) and its "Kling AI Series 3.0 Model API Specification".
@@ -21,7 +21,7 @@ const V3_DURATIONS = { values: [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15], so
 const voicesNeedPro: Rule = {
 	source: CAPABILITIES,
 	check: (request) =>
-		request.operation === 'imageToVideo' && (request.voiceIds?.length ?? 0) > 0 && request.quality === 'std'
+		request.operation === 'imageToVideo' && (request.voiceIds?.length ?? 0) > 0 && request.mode === 'std'
 			? `Mode is Standard with Voice IDs: Kling v2.6 takes voices only in mode Pro; allowed are Mode Pro, or no Voice IDs`
 			: null,
 };
@@ -35,7 +35,7 @@ const textToVideoFields = {
 	duration: { name: 'duration', to: 'string', source: T2V },
 	aspectRatio: { name: 'aspect_ratio', source: T2V },
 	generateAudio: { name: 'sound', to: 'onOff', source: T2V },
-	quality: { name: 'mode', source: T2V },
+	mode: { name: 'mode', source: T2V },
 } as const;
 
 const imageToVideoFields = {
@@ -43,7 +43,7 @@ const imageToVideoFields = {
 	negativePrompt: { name: 'negative_prompt', source: I2V },
 	duration: { name: 'duration', to: 'string', source: I2V },
 	generateAudio: { name: 'sound', to: 'onOff', source: I2V },
-	quality: { name: 'mode', source: I2V },
+	mode: { name: 'mode', source: I2V },
 	startImage: { name: 'image', to: 'rawBase64', source: I2V },
 	endImage: { name: 'image_tail', to: 'rawBase64', source: I2V },
 } as const;
@@ -54,7 +54,7 @@ const motionControlFields = {
 	video: { name: 'video_url', source: MC },
 	characterOrientation: { name: 'character_orientation', source: MC },
 	keepOriginalSound: { name: 'keep_original_sound', to: 'yesNo', source: MC },
-	quality: { name: 'mode', source: MC },
+	mode: { name: 'mode', source: MC },
 } as const;
 
 const JPG_PNG = { values: ['jpeg', 'png'] as const, source: I2V };

@@ -149,7 +149,7 @@ export function replicateJob(prediction: ReplicatePrediction, raw: unknown, know
 		durationSeconds,
 		hasAudio,
 		estimatedCostUsd:
-			status === 'failed' || status === 'canceled' ? null : estimateCostUsd(TABLE, { model, operation, quality: null }, durationSeconds, hasAudio),
+			status === 'failed' || status === 'canceled' ? null : estimateCostUsd(TABLE, { model, operation, mode: null }, durationSeconds, hasAudio),
 		timings: {
 			createdAt: prediction.created_at ?? null,
 			startedAt: prediction.started_at ?? null,
@@ -250,7 +250,7 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ReplicateC
 				url: `${base}/models/${model}/predictions`,
 				headers,
 				json: body,
-				kind: 'submit',
+				retryClass: 'submit',
 				signal: options.signal,
 				headersTimeoutMs,
 				retryDelayHint: replicateRetryDelayHint,
@@ -260,7 +260,7 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ReplicateC
 		},
 
 		async get(ref, signal) {
-			const response = await http.send({ url: predictionUrl(ref.jobId), headers: auth, kind: 'read', signal, retryDelayHint: replicateRetryDelayHint });
+			const response = await http.send({ url: predictionUrl(ref.jobId), headers: auth, retryClass: 'read', signal, retryDelayHint: replicateRetryDelayHint });
 			if (!isOk(response)) throw replicateApiError(response, `read prediction ${ref.jobId}`, ref);
 			return readPrediction(response, 'prediction', ref.operation);
 		},
@@ -271,7 +271,7 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ReplicateC
 				method: 'POST',
 				url: `${predictionUrl(ref.jobId)}/cancel`,
 				headers: auth,
-				kind: 'idempotentSubmit',
+				retryClass: 'idempotentSubmit',
 				signal,
 				retryDelayHint: replicateRetryDelayHint,
 			});
@@ -285,7 +285,7 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ReplicateC
 			let url: string | null = `${base}/predictions${query}`;
 			const jobs: Job[] = [];
 			for (let page = 0; url && page < maxPages; page++) {
-				const response = await http.send({ url, headers: auth, kind: 'read', signal: options.signal, retryDelayHint: replicateRetryDelayHint });
+				const response = await http.send({ url, headers: auth, retryClass: 'read', signal: options.signal, retryDelayHint: replicateRetryDelayHint });
 				if (!isOk(response)) throw replicateApiError(response, 'list predictions');
 				const body = parseReplicate(replicateListPageSchema, response.json(), 'prediction list');
 				let reachedOlder = false;
@@ -315,7 +315,7 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ReplicateC
 				url: `${base}/files`,
 				headers: auth,
 				body: form,
-				kind: 'idempotentSubmit',
+				retryClass: 'idempotentSubmit',
 				signal,
 				retryDelayHint: replicateRetryDelayHint,
 			});
@@ -324,7 +324,7 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ReplicateC
 		},
 
 		async fetchWebhookSecret(signal) {
-			const response = await http.send({ url: `${base}/webhooks/default/secret`, headers: auth, kind: 'read', signal, retryDelayHint: replicateRetryDelayHint });
+			const response = await http.send({ url: `${base}/webhooks/default/secret`, headers: auth, retryClass: 'read', signal, retryDelayHint: replicateRetryDelayHint });
 			if (!isOk(response)) throw replicateApiError(response, 'return the webhook signing secret');
 			return parseReplicate(replicateWebhookSecretSchema, response.json(), 'webhook secret').key;
 		},
@@ -338,7 +338,7 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ReplicateC
 		},
 
 		async testCredentials(signal) {
-			const response = await http.send({ url: `${base}/account`, headers: auth, kind: 'read', signal, retryDelayHint: replicateRetryDelayHint });
+			const response = await http.send({ url: `${base}/account`, headers: auth, retryClass: 'read', signal, retryDelayHint: replicateRetryDelayHint });
 			if (!isOk(response)) throw replicateApiError(response, 'accept the API token');
 			parseReplicate(replicateAccountSchema, response.json(), 'account');
 		},

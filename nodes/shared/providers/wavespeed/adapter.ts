@@ -10,7 +10,7 @@ import type { HttpClient, HttpResponse } from '../../http';
 import type { FailureKind, GenerationOperation, Job, JobRef, JobStatus, VideoRequest } from '../../job';
 import { estimateCostUsd } from '../../pricing';
 import { parseJsonBody } from '../../webhooks/common';
-import { verifyHmacDelivery, WAVESPEED_WEBHOOKS } from '../../webhooks/hmac';
+import { verifyHmacDelivery, withoutSecretPrefix, type HmacScheme } from '../../webhooks/hmac';
 import type {
 	Capabilities,
 	ListOptions,
@@ -46,6 +46,16 @@ export const WAVESPEED_DEFAULT_BASE_URL = 'https://api.wavespeed.ai/api/v3';
 
 const PROVIDER = 'wavespeed' as const;
 const TABLE: ProviderTable = { provider: PROVIDER, displayName: 'WaveSpeed', models: WAVESPEED_MODELS };
+
+/**
+ * WaveSpeed's webhook signature: the Standard Webhooks headers and signed content, but `v3,<hex>`,
+ * and its docs say explicitly not to base64-decode the secret: the text after `whsec_` is the key.
+ */
+export const WAVESPEED_WEBHOOKS: HmacScheme = {
+	version: 'v3',
+	key: (secret) => Buffer.from(withoutSecretPrefix(secret), 'utf8'),
+	encoding: 'hex',
+};
 
 /** WaveSpeed state → unified state. `timeout` is terminal in WaveSpeed's SDKs: the job did not finish. */
 export const WAVESPEED_STATES: Record<WavespeedStatus, JobStatus> = {
@@ -84,7 +94,7 @@ export function toWavespeedInput(request: VideoRequest): { path: string; input: 
 }
 
 /** Which model, operation and mode a model path is, or null for anything that is not a Kling model of the table. */
-export const wavespeedEndpointOf = (model: string | undefined): EndpointMatch | null => findEndpoint(WAVESPEED_MODELS, model);
+export const wavespeedEndpointMatch = (model: string | undefined): EndpointMatch | null => findEndpoint(WAVESPEED_MODELS, model);
 
 /** What the request asked for; WaveSpeed does not echo its input, so submit passes it on. */
 export interface WavespeedRequested {
@@ -98,7 +108,7 @@ function requestedFromEcho(prediction: WavespeedPrediction, match: EndpointMatch
 	const row = match ? rowOf(WAVESPEED_MODELS, match.model, match.operation) : undefined;
 	if (!row || !match) return { durationSeconds: null, hasAudio: null };
 	const durationField = row.fields.duration?.name;
-	const omitted: readonly string[] = (match.quality && row.endpoints[match.quality]?.omits) || [];
+	const omitted: readonly string[] = (match.mode && row.endpoints[match.mode]?.omits) || [];
 	const audioField = match.operation === 'motionControl' ? row.fields.keepOriginalSound : row.fields.generateAudio;
 	const audio = audioField ? input[audioField.name] : undefined;
 	return {
@@ -115,7 +125,7 @@ export function wavespeedJob(
 	knownOperation: GenerationOperation | null = null,
 	requested?: WavespeedRequested,
 ): Job {
-	const match = wavespeedEndpointOf(prediction.model);
+	const match = wavespeedEndpointMatch(prediction.model);
 	const operation = match?.operation ?? knownOperation;
 	const { durationSeconds, hasAudio } = requested ?? requestedFromEcho(prediction, match);
 	const nsfw = prediction.has_nsfw_contents?.some(Boolean) ?? false;
@@ -144,7 +154,7 @@ export function wavespeedJob(
 		estimatedCostUsd:
 			status === 'failed' || status === 'canceled'
 				? null
-				: estimateCostUsd(TABLE, { model: match?.model ?? null, operation, quality: match?.quality ?? null }, durationSeconds, hasAudio),
+				: estimateCostUsd(TABLE, { model: match?.model ?? null, operation, mode: match?.mode ?? null }, durationSeconds, hasAudio),
 		timings: {
 			createdAt: prediction.created_at ?? null,
 			startedAt: null,
@@ -231,7 +241,7 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ProviderCl
 				url: `${base}/${path}${query}`,
 				headers: auth,
 				json: input,
-				kind: 'submit',
+				retryClass: 'submit',
 				signal: options.signal,
 			});
 			const data = envelopeData(response, `create a ${request.operation} prediction`, 'submit answer');
@@ -239,7 +249,7 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ProviderCl
 		},
 
 		async get(ref, signal) {
-			const response = await http.send({ url: `${base}/predictions/${encodeURIComponent(ref.jobId)}/result`, headers: auth, kind: 'read', signal });
+			const response = await http.send({ url: `${base}/predictions/${encodeURIComponent(ref.jobId)}/result`, headers: auth, retryClass: 'read', signal });
 			const data = envelopeData(response, `read prediction ${ref.jobId}`, 'prediction result', ref);
 			return readPrediction(data, response.json(), ref.operation);
 		},
@@ -261,12 +271,12 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ProviderCl
 				const body: Record<string, unknown> = { page, page_size: WAVESPEED_LIST_PAGE_SIZE };
 				if (options.since) body.created_after = options.since.toISOString();
 				// A query sent as POST: reading it twice changes nothing.
-				const response = await http.send({ method: 'POST', url: `${base}/predictions`, headers: auth, json: body, kind: 'read', signal: options.signal });
+				const response = await http.send({ method: 'POST', url: `${base}/predictions`, headers: auth, json: body, retryClass: 'read', signal: options.signal });
 				const data = parseWavespeed(wavespeedListDataSchema, envelopeData(response, 'list predictions', 'prediction list'), 'prediction list');
 				const items = data.items ?? [];
 				items.forEach((item, index) => {
 					const head = wavespeedListItemHeadSchema.safeParse(item);
-					if (!head.success || !wavespeedEndpointOf(head.data.model)) return;
+					if (!head.success || !wavespeedEndpointMatch(head.data.model)) return;
 					const job = wavespeedJob(parseWavespeed(wavespeedPredictionSchema, item, `prediction list item ${index}`), item);
 					if (options.since && job.timings.createdAt && Date.parse(job.timings.createdAt) < options.since.getTime()) return;
 					if (!options.operations || (job.operation && options.operations.includes(job.operation))) jobs.push(job);
@@ -285,7 +295,7 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ProviderCl
 				headers: auth,
 				json: { filename: file.fileName, size: file.data.length, content_type: file.mimeType },
 				// Not billed; a repeat only opens a second upload slot.
-				kind: 'idempotentSubmit',
+				retryClass: 'idempotentSubmit',
 				signal,
 			});
 			const data = envelopeData(ticketAnswer, `open an upload for ${file.fileName}`, 'upload ticket');
@@ -294,13 +304,13 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ProviderCl
 				throw new ProviderApiError({ provider: PROVIDER, message: `WaveSpeed asked to upload ${file.fileName} by ${ticket.upload.method}; only PUT is known`, responseBody: data });
 			}
 			// The upload URL is pre-signed: it gets exactly the ticket's headers and never the API key.
-			const put = await http.send({ method: 'PUT', url: ticket.upload.url, headers: ticket.upload.headers ?? {}, body: file.data, kind: 'idempotentSubmit', signal });
+			const put = await http.send({ method: 'PUT', url: ticket.upload.url, headers: ticket.upload.headers ?? {}, body: file.data, retryClass: 'idempotentSubmit', signal });
 			if (!isOk(put)) throw wavespeedApiError(put, `store ${file.fileName}`);
 			return ticket.download_url;
 		},
 
 		async fetchWebhookSecret(signal) {
-			const response = await http.send({ url: `${base}/webhook/secret`, headers: auth, kind: 'read', signal });
+			const response = await http.send({ url: `${base}/webhook/secret`, headers: auth, retryClass: 'read', signal });
 			if (!isOk(response)) throw wavespeedApiError(response, 'return the webhook signing secret');
 			const head = wavespeedEnvelopeHeadSchema.safeParse(response.json());
 			if (head.success && head.data.code !== WAVESPEED_OK_CODE) throw wavespeedApiError(response, 'return the webhook signing secret');
@@ -317,7 +327,7 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ProviderCl
 		},
 
 		async testCredentials(signal) {
-			const response = await http.send({ url: `${base}/balance`, headers: auth, kind: 'read', signal });
+			const response = await http.send({ url: `${base}/balance`, headers: auth, retryClass: 'read', signal });
 			parseWavespeed(wavespeedBalanceDataSchema, envelopeData(response, 'accept the API key', 'balance'), 'balance');
 		},
 	};

@@ -1,17 +1,12 @@
 /**
  * The one HTTP client for provider calls and downloads, on undici: pooled keep-alive
  * connections (a batch polls many jobs on the same hosts), separate connect / headers / body
- * timeouts, abort signals, streamed bodies, a proxy from the environment, and the single retry
- * policy of the package.
- *
- * Retrying is decided by what a repeat could cost: reads repeat freely; a submit is billed, so
- * it repeats only when it provably never reached the provider or the provider deduplicates it.
+ * timeouts, abort signals, streamed bodies, a proxy from the environment, and retries as the
+ * package's retry policy (retry.ts) decides.
  */
 import { Agent, EnvHttpProxyAgent, FormData, request, type Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
-
-/** read: safe to repeat. submit: billed, never repeated once it may have arrived. idempotentSubmit: the provider deduplicates it. */
-export type RequestKind = 'read' | 'submit' | 'idempotentSubmit';
+import { backoffMs, DEFAULT_RETRY, isRetryableStatus, retriesError, retriesStatus, retryAfterMs, type RetryClass, type RetryPolicy } from './retry';
 
 export interface HttpResponse {
 	status: number;
@@ -28,7 +23,8 @@ export interface HttpRequestOptions {
 	headers?: Record<string, string>;
 	json?: unknown;
 	body?: Buffer | string | FormData;
-	kind?: RequestKind;
+	/** Absent: a GET is a read, any other method a submit (the safe guess for a billed call). */
+	retryClass?: RetryClass;
 	signal?: AbortSignal;
 	/** How long to wait for the response headers (long-poll requests raise it). */
 	headersTimeoutMs?: number;
@@ -44,12 +40,6 @@ export interface StreamResponse {
 	body: Readable;
 }
 
-export interface RetryPolicy {
-	maxAttempts: number;
-	baseDelayMs: number;
-	maxDelayMs: number;
-}
-
 export interface HttpClientOptions {
 	retry?: Partial<RetryPolicy>;
 	connectTimeoutMs?: number;
@@ -58,20 +48,6 @@ export interface HttpClientOptions {
 	/** Connections kept per origin. */
 	connections?: number;
 }
-
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
-
-/** Errors raised before a single byte of the request left this machine. */
-const NEVER_SENT_CODES = new Set([
-	'ECONNREFUSED',
-	'ENOTFOUND',
-	'EAI_AGAIN',
-	'UND_ERR_CONNECT_TIMEOUT',
-	'EHOSTUNREACH',
-	'ENETUNREACH',
-]);
-
-const RETRYABLE_STATUS = (status: number) => status === 429 || (status >= 500 && status <= 599 && status !== 501);
 
 export class HttpClient {
 	readonly retry: RetryPolicy;
@@ -94,24 +70,19 @@ export class HttpClient {
 		this.dispatcher = proxied ? new EnvHttpProxyAgent(agentOptions) : new Agent(agentOptions);
 	}
 
-	/** Sends a request and reads the whole (small, JSON) answer, retrying as its kind allows. */
+	/** Sends a request and reads the whole (small, JSON) answer, retrying as its retry class allows. */
 	async send(options: HttpRequestOptions): Promise<HttpResponse> {
-		const kind = options.kind ?? (options.method && options.method !== 'GET' ? 'submit' : 'read');
+		const retryClass = options.retryClass ?? (options.method && options.method !== 'GET' ? 'submit' : 'read');
 		for (let attempt = 1; ; attempt++) {
 			const outcome = await settle(this.once(options));
 			if (!outcome.ok) {
-				// A billed submit is repeated only when it provably never left this machine.
-				const retryable = !options.signal?.aborted && (kind !== 'submit' || neverSent(outcome.error));
+				const retryable = !options.signal?.aborted && retriesError(retryClass, outcome.error);
 				if (!retryable || attempt >= this.retry.maxAttempts) throw outcome.error;
-				await sleep(this.backoff(attempt), options.signal);
+				await sleep(backoffMs(this.retry, attempt), options.signal);
 				continue;
 			}
 			const response = outcome.value;
-			const retryable =
-				RETRYABLE_STATUS(response.status) &&
-				!options.isFinal?.(response) &&
-				// A billed submit that got a 5xx may have been accepted; only 429 says it was not.
-				(kind !== 'submit' || response.status === 429);
+			const retryable = retriesStatus(retryClass, response.status) && !options.isFinal?.(response);
 			if (!retryable || attempt >= this.retry.maxAttempts) return response;
 			await sleep(this.delayFor(response, attempt, options), options.signal);
 		}
@@ -128,12 +99,12 @@ export class HttpClient {
 			);
 			if (!outcome.ok) {
 				if (options.signal?.aborted || attempt >= this.retry.maxAttempts) throw outcome.error;
-				await sleep(this.backoff(attempt), options.signal);
+				await sleep(backoffMs(this.retry, attempt), options.signal);
 				continue;
 			}
 			const response = outcome.value;
 			const headers = flattenHeaders(response.headers);
-			if (RETRYABLE_STATUS(response.statusCode) && attempt < this.retry.maxAttempts) {
+			if (isRetryableStatus(response.statusCode) && attempt < this.retry.maxAttempts) {
 				await response.body.dump();
 				await sleep(this.delayFor(toResponse(response.statusCode, headers, Buffer.alloc(0)), attempt, {}), options.signal);
 				continue;
@@ -168,13 +139,7 @@ export class HttpClient {
 	private delayFor(response: HttpResponse, attempt: number, options: Pick<HttpRequestOptions, 'retryDelayHint'>) {
 		const asked = retryAfterMs(response.headers['retry-after']) ?? options.retryDelayHint?.(response);
 		if (asked !== undefined) return Math.min(asked, this.retry.maxDelayMs);
-		return this.backoff(attempt);
-	}
-
-	/** Capped exponential backoff with full jitter, so a 429 storm does not come back in step. */
-	private backoff(attempt: number) {
-		const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
-		return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+		return backoffMs(this.retry, attempt);
 	}
 }
 
@@ -201,21 +166,6 @@ export function toResponse(status: number, headers: Record<string, string>, body
 			}
 		},
 	};
-}
-
-/** `Retry-After` as seconds or an HTTP date, in ms. */
-export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
-	if (!value) return undefined;
-	const trimmed = value.trim();
-	if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-	const date = Date.parse(trimmed);
-	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-export function neverSent(error: unknown): boolean {
-	const code = (error as { code?: string; cause?: { code?: string } })?.code;
-	const causeCode = (error as { cause?: { code?: string } })?.cause?.code;
-	return NEVER_SENT_CODES.has(code ?? '') || NEVER_SENT_CODES.has(causeCode ?? '');
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
