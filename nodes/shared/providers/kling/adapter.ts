@@ -11,6 +11,7 @@ import type { HttpClient, HttpResponse } from '../../http';
 import { ProviderApiError, WebhookRejectedError } from '../../errors';
 import type { GenerationOperation, Job, JobError, JobRef, JobStatus, Quality, VideoRequest } from '../../job';
 import { estimateCostUsd } from '../../pricing';
+import { klingUnitsOf } from '../../spend/price';
 import { parseJsonBody, requireBodySize } from '../../webhooks/common';
 import { signKlingJwt } from './jwt';
 import {
@@ -241,6 +242,7 @@ export function klingJob(
 		durationSeconds,
 		hasAudio: expected.hasAudio,
 		estimatedCostUsd: estimateCostUsd(TABLE, { model: submitted.model, operation, quality: submitted.quality }, durationSeconds, expected.hasAudio),
+		...klingUnitsOf(TABLE, task.final_unit_deduction, { model: submitted.model, operation, quality: submitted.quality, durationSeconds, hasAudio: expected.hasAudio }),
 		timings: { createdAt: isoOf(task.created_at), startedAt: null, completedAt, predictSeconds: null },
 		error:
 			status === 'failed'
