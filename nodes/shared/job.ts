@@ -173,6 +173,10 @@ export interface Job {
 	durationSeconds: number | null;
 	hasAudio: boolean | null;
 	estimatedCostUsd: number | null;
+	/** Kling's own API: the units the job will use by Kling's published table, where documented; null elsewhere. */
+	estimatedUnits: number | null;
+	/** Kling's own API: the units it did use (`final_unit_deduction`); null for other providers and while Kling does not say. */
+	unitsUsed: number | null;
 	timings: JobTimings;
 	error: JobError | null;
 	/** Provider-specific extras that are not in the unified shape (fal's queue position, Kling's task id, …). */

@@ -6,6 +6,7 @@
 import type { Job, Mode } from './job';
 import { estimateCostUsd } from './pricing';
 import { tableOf } from './providers';
+import { priceOf } from './spend/price';
 
 /**
  * What the submitted job knew that a later read may not say again. It travels in Wait for
@@ -30,5 +31,8 @@ export function withSubmittedDetails(job: Job, submitted: SubmittedDetails): Job
 	const estimatedCostUsd =
 		job.estimatedCostUsd ??
 		(job.status === 'succeeded' ? estimateCostUsd(tableOf(job.provider), { model, operation, mode }, durationSeconds, hasAudio) : null);
-	return { ...job, durationSeconds, hasAudio, operation, model, estimatedCostUsd, ref: { ...job.ref, model, quality: mode } };
+	// Kling's units, like its cost, need the audio and mode the later read does not say.
+	const estimatedUnits =
+		job.estimatedUnits ?? (job.provider === 'kling' ? priceOf(tableOf(job.provider), { model, operation, mode, durationSeconds, hasAudio }).units : null);
+	return { ...job, durationSeconds, hasAudio, operation, model, estimatedCostUsd, estimatedUnits, ref: { ...job.ref, model, quality: mode } };
 }

@@ -7,7 +7,8 @@ import { GENERATION_OPERATIONS, PROVIDER_IDS } from '../../nodes/shared/job';
 import { FIELD_LABELS, MODE_LABELS, OPERATION_LABELS } from '../../nodes/shared/labels';
 import { PROVIDERS } from '../../nodes/shared/providers';
 import { MODEL_IDS, MODEL_LABELS } from '../../nodes/shared/providers/models';
-import { isUnconfirmed, modesOf, offeredFields, rowOf, type Source } from '../../nodes/shared/providers/table';
+import { isUnconfirmed, modesOf, offeredFields, rowOf, type PerSecondRates, type PriceRow, type Source } from '../../nodes/shared/providers/table';
+import { KLING_LIST_PRICE_PER_UNIT_USD } from '../../nodes/shared/spend/units';
 
 export type SourceKind = 'provider page' | 'official SDK' | 'other' | 'unconfirmed';
 
@@ -22,6 +23,19 @@ export function sourceKind(source: Source): SourceKind {
 }
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');
+
+const rates = (perSecond: PerSecondRates, unit: (value: number) => string) =>
+	[
+		`${unit(perSecond.silent)} silent`,
+		`${unit(perSecond.withAudio)} with audio`,
+		...(perSecond.withVoices === undefined ? [] : [`${unit(perSecond.withVoices)} with voices`]),
+	].join(', ');
+
+/** "$0.07/s silent, $0.14/s with audio"; Kling: its units per second, then the dollars at the list price. */
+function priceText(price: PriceRow): string {
+	const dollars = rates(price.usdPerSecond, (value) => `$${value}/s`);
+	return price.unitsPerSecond ? `${rates(price.unitsPerSecond, (value) => `${value} units/s`)} (${dollars} at $${KLING_LIST_PRICE_PER_UNIT_USD} per unit)` : dollars;
+}
 
 export function renderTableReport(): string {
 	const lines = [
@@ -45,6 +59,11 @@ export function renderTableReport(): string {
 					counts[sourceKind(endpoint.source)]++;
 					const omits = endpoint.omits?.length ? ` (takes no ${endpoint.omits.map((field) => FIELD_LABELS[field]).join(', ')})` : '';
 					lines.push(`| endpoint, mode ${MODE_LABELS[mode]} | \`${cell(endpoint.path)}\`${cell(omits)} | ${sourceKind(endpoint.source)} |`);
+				}
+				for (const tier of modesOf(row)) {
+					const price = row.endpoints[tier]!.price;
+					if (price) counts[sourceKind(price.source)]++;
+					lines.push(`| price, mode ${MODE_LABELS[tier]} | ${price ? priceText(price) : 'no first-party price found (the cap refuses such jobs)'} | ${price ? sourceKind(price.source) : '–'} |`);
 				}
 				for (const field of offeredFields(row)) {
 					const target = row.fields[field];

@@ -41,9 +41,19 @@ export interface FieldRow {
 	source: Source;
 }
 
+/** A rate per second of output video: without audio, with audio, and with voice control (custom voices) where it costs more. */
+export interface PerSecondRates {
+	silent: number;
+	withAudio: number;
+	/** Absent where the source states no voice-control rate (a job with voices then has no known price). */
+	withVoices?: number;
+}
+
 export interface PriceRow {
-	/** USD per second of output video. */
-	usdPerSecond: { silent: number; withAudio: number };
+	/** USD per second of output video (Kling's own API: the units below at the list price per unit). */
+	usdPerSecond: PerSecondRates;
+	/** Kling's own API bills units; its dollars are these times a price per unit (spend/units.ts). */
+	unitsPerSecond?: PerSecondRates;
 	source: Source;
 }
 

@@ -247,6 +247,9 @@ export function falJob(parts: JobParts): Job {
 			expected.durationSeconds,
 			expected.hasAudio,
 		),
+		// Units are Kling's own billing; this provider bills dollars.
+		estimatedUnits: null,
+		unitsUsed: null,
 		timings: {
 			createdAt: parts.createdAt ?? null,
 			startedAt: parts.startedAt ?? null,

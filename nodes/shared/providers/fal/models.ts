@@ -60,7 +60,7 @@ export const FAL_MODELS = {
 				pro: {
 					path: 'fal-ai/kling-video/v2.6/pro/image-to-video',
 					source: `${SDK} EndpointTypeMap`,
-					price: { usdPerSecond: { silent: 0.07, withAudio: 0.14 }, source: `${PAGE_V26_I2V} (voice control: $0.168/s)` },
+					price: { usdPerSecond: { silent: 0.07, withAudio: 0.14, withVoices: 0.168 }, source: `${PAGE_V26_I2V} (voice control: $0.168/s)` },
 				},
 			},
 			// No aspect_ratio (the start image decides) and no cfg_scale on this endpoint.
@@ -99,7 +99,10 @@ export const FAL_MODELS = {
 				std: {
 					path: 'fal-ai/kling-video/v3/standard/text-to-video',
 					source: `${SDK} EndpointTypeMap`,
-					price: { usdPerSecond: { silent: 0.084, withAudio: 0.126 }, source: 'https://fal.ai/models/fal-ai/kling-video/v3/standard/text-to-video/llms.txt' },
+					price: {
+						usdPerSecond: { silent: 0.084, withAudio: 0.126, withVoices: 0.154 },
+						source: 'https://fal.ai/models/fal-ai/kling-video/v3/standard/text-to-video/llms.txt (voice control: $0.154/s)',
+					},
 				},
 			},
 			// multi_prompt and shot_type (multi-shot) are v3 fields the table can add later.
@@ -116,7 +119,14 @@ export const FAL_MODELS = {
 		},
 		imageToVideo: {
 			endpoints: {
-				pro: { path: 'fal-ai/kling-video/v3/pro/image-to-video', source: `${SDK} EndpointTypeMap` },
+				pro: {
+					path: 'fal-ai/kling-video/v3/pro/image-to-video',
+					source: `${SDK} EndpointTypeMap`,
+					price: {
+						usdPerSecond: { silent: 0.112, withAudio: 0.168, withVoices: 0.196 },
+						source: 'https://fal.ai/models/fal-ai/kling-video/v3/pro/image-to-video/playground ($0.112/s audio off, $0.168/s audio on, $0.196/s with voice control)',
+					},
+				},
 				std: { path: 'fal-ai/kling-video/v3/standard/image-to-video', source: `${SDK} EndpointTypeMap` },
 			},
 			// Voices bind to elements on v3 (elements[].voice_id), which the table can add later.

@@ -12,6 +12,7 @@ import { ProviderApiError, WebhookRejectedError } from '../../errors';
 import type { GenerationOperation, Job, JobError, JobRef, JobStatus, Mode, VideoRequest } from '../../job';
 import { estimateCostUsd } from '../../pricing';
 import { OPERATION_LABELS } from '../../labels';
+import { klingUnitsOf } from '../../spend/price';
 import { parseJsonBody, requireBodySize } from '../../webhooks/common';
 import { signKlingJwt } from './jwt';
 import {
@@ -242,6 +243,7 @@ export function klingJob(
 		durationSeconds,
 		hasAudio: expected.hasAudio,
 		estimatedCostUsd: estimateCostUsd(TABLE, { model: submitted.model, operation, mode: submitted.mode }, durationSeconds, expected.hasAudio),
+		...klingUnitsOf(TABLE, task.final_unit_deduction, { model: submitted.model, operation, mode: submitted.mode, durationSeconds, hasAudio: expected.hasAudio }),
 		timings: { createdAt: isoOf(task.created_at), startedAt: null, completedAt, predictSeconds: null },
 		error:
 			status === 'failed'

@@ -5,6 +5,7 @@
  * reachable here) and its "Kling AI Series 3.0 Model API Specification".
  */
 import { audioNeedsPro, endImageNeedsPro, endImageWithoutAudio, motionVideoByUrl, voiceSampleByUrl, voicesNeedAudio } from '../rules';
+import { klingUnitPrice } from '../../spend/units';
 import type { ModelTable, Rule, Source } from '../table';
 
 const REF = 'https://app.klingai.com/global/dev/document-api';
@@ -27,7 +28,9 @@ const voicesNeedPro: Rule = {
 };
 
 const both = (path: string, source: Source) => ({ pro: { path, source }, std: { path, source } });
-const v3Price = (silent: number, withAudio: number) => ({ usdPerSecond: { silent, withAudio }, source: `${V3_SPEC} (units at $0.14 each)` });
+/** Units per second (3.0 spec, "Credit Deduction Details"); the dollars are the units at the list price (spend/units.ts). */
+const v3Units = (silent: number, withAudio: number, withVoices?: number) =>
+	klingUnitPrice({ silent, withAudio, ...(withVoices === undefined ? {} : { withVoices }) }, `${V3_SPEC} (units per second; $0.14 per unit)`);
 
 const textToVideoFields = {
 	prompt: { name: 'prompt', source: T2V },
@@ -104,8 +107,8 @@ export const KLING_MODELS = {
 	'kling-v3': {
 		textToVideo: {
 			endpoints: {
-				pro: { path: '/v1/videos/text2video', source: T2V, price: v3Price(0.112, 0.168) },
-				std: { path: '/v1/videos/text2video', source: T2V, price: v3Price(0.084, 0.126) },
+				pro: { path: '/v1/videos/text2video', source: T2V, price: v3Units(0.8, 1.2, 1.4) },
+				std: { path: '/v1/videos/text2video', source: T2V, price: v3Units(0.6, 0.9, 1.1) },
 			},
 			fields: textToVideoFields,
 			fixed: { model_name: { value: 'kling-v3', source: T2V } },
@@ -114,8 +117,8 @@ export const KLING_MODELS = {
 		},
 		imageToVideo: {
 			endpoints: {
-				pro: { path: '/v1/videos/image2video', source: I2V, price: v3Price(0.112, 0.168) },
-				std: { path: '/v1/videos/image2video', source: I2V, price: v3Price(0.084, 0.126) },
+				pro: { path: '/v1/videos/image2video', source: I2V, price: v3Units(0.8, 1.2, 1.4) },
+				std: { path: '/v1/videos/image2video', source: I2V, price: v3Units(0.6, 0.9, 1.1) },
 			},
 			// Kling's capability map shows no voice control for kling-v3.
 			fields: imageToVideoFields,
@@ -126,8 +129,8 @@ export const KLING_MODELS = {
 		},
 		motionControl: {
 			endpoints: {
-				pro: { path: '/v1/videos/motion-control', source: MC, price: v3Price(0.168, 0.168) },
-				std: { path: '/v1/videos/motion-control', source: MC, price: v3Price(0.126, 0.126) },
+				pro: { path: '/v1/videos/motion-control', source: MC, price: v3Units(1.2, 1.2) },
+				std: { path: '/v1/videos/motion-control', source: MC, price: v3Units(0.9, 0.9) },
 			},
 			fields: motionControlFields,
 			fixed: { model_name: { value: 'kling-v3', source: MC } },

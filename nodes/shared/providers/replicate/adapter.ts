@@ -150,6 +150,9 @@ export function replicateJob(prediction: ReplicatePrediction, raw: unknown, know
 		hasAudio,
 		estimatedCostUsd:
 			status === 'failed' || status === 'canceled' ? null : estimateCostUsd(TABLE, { model, operation, mode: null }, durationSeconds, hasAudio),
+		// Units are Kling's own billing; this provider bills dollars.
+		estimatedUnits: null,
+		unitsUsed: null,
 		timings: {
 			createdAt: prediction.created_at ?? null,
 			startedAt: prediction.started_at ?? null,

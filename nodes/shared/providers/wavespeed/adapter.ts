@@ -155,6 +155,9 @@ export function wavespeedJob(
 			status === 'failed' || status === 'canceled'
 				? null
 				: estimateCostUsd(TABLE, { model: match?.model ?? null, operation, mode: match?.mode ?? null }, durationSeconds, hasAudio),
+		// Units are Kling's own billing; this provider bills dollars.
+		estimatedUnits: null,
+		unitsUsed: null,
 		timings: {
 			createdAt: prediction.created_at ?? null,
 			startedAt: null,
