@@ -1,11 +1,12 @@
 /**
- * Cost estimates from the prices in the model tables. Only a price a source states is used;
- * everything else (an operation with no published price, a mode that is not known while the
- * modes' prices differ) is null rather than a guess.
+ * The cost estimate a job carries in its output (`estimatedCostUsd`), from the same price
+ * reading as Estimate Only and the cap (`spend/price.ts`), so the three never disagree. Only a
+ * price a source states is used; anything else is null rather than a guess.
  */
 import type { GenerationOperation, Mode } from './job';
 import type { ModelId } from './providers/models';
-import { modesOf, rowOf, type PriceRow, type ProviderTable } from './providers/table';
+import type { ProviderTable } from './providers/table';
+import { priceOf } from './spend/price';
 
 export interface PricedJob {
 	model: ModelId | null;
@@ -20,16 +21,6 @@ export function estimateCostUsd(
 	durationSeconds: number | null,
 	hasAudio: boolean | null,
 ): number | null {
-	if (!job.model || !job.operation || durationSeconds === null || hasAudio === null) return null;
-	const row = rowOf(table.models, job.model, job.operation);
-	if (!row) return null;
-	const modes = job.mode && row.endpoints[job.mode] ? [job.mode] : modesOf(row);
-	const prices = modes.map((mode) => row.endpoints[mode]?.price);
-	const [price] = prices;
-	if (!price || prices.some((other) => !samePrice(other, price))) return null;
-	const rate = hasAudio ? price.usdPerSecond.withAudio : price.usdPerSecond.silent;
-	return Math.round(rate * durationSeconds * 1000) / 1000;
+	const usd = priceOf(table, { ...job, durationSeconds, hasAudio }).usd;
+	return usd === null ? null : Math.round(usd * 1000) / 1000;
 }
-
-const samePrice = (a: PriceRow | undefined, b: PriceRow) =>
-	a !== undefined && a.usdPerSecond.silent === b.usdPerSecond.silent && a.usdPerSecond.withAudio === b.usdPerSecond.withAudio;
