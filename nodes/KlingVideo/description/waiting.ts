@@ -2,6 +2,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { ASPECT_RATIOS, GENERATION_OPERATIONS } from '../../shared/job';
 import { BINARY_PROPERTY_OPTION, DOWNLOAD_VIDEO_OPTION } from '../../shared/outputOptions';
+import { SPEND_OPTIONS } from '../execute/spend';
 
 export type WaitMode = 'waitForCompletion' | 'submitOnly' | 'waitForWebhook';
 
@@ -91,6 +92,7 @@ export const waitingProperties: INodeProperties[] = [
 				default: 5,
 				description: 'How many jobs of this run are submitted and awaited at the same time',
 			},
+			...SPEND_OPTIONS,
 		],
 	},
 	{

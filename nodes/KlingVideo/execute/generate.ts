@@ -20,7 +20,8 @@ import { InvalidParameterError } from './invalidParameter';
 import { resolveMedia, urlScheme } from './mediaInput';
 import { toNodeError } from './nodeErrors';
 import { jobToItem, jobToJson, type OutputOptions } from './output';
-import { planJobs, type PlannedJob } from './plan';
+import { planJobs, type PlanEntry, type PlannedJob } from './plan';
+import { capRefusal, estimateItems, estimatePlannedRun, readSpendSettings } from './spend';
 import { bindPausedJob, callbackUrlFor, pauseForWebhook } from './waitForWebhook';
 
 export interface GenerationSettings {
@@ -79,7 +80,6 @@ function checkPlannedRequest(provider: ProviderId, planned: PlannedJob) {
 
 export async function runGeneration(context: IExecuteFunctions, settings: GenerationSettings): Promise<INodeExecutionData[][]> {
 	const { provider, operation, waitMode } = settings;
-	const client = await connectProvider(context, provider);
 	const plan = await planJobs(context, provider, operation);
 	const continueOnFail = context.continueOnFail();
 	const signal = context.getExecutionCancelSignal();
@@ -99,6 +99,9 @@ export async function runGeneration(context: IExecuteFunctions, settings: Genera
 	}
 
 	const jobs = plan.flatMap((entry) => (entry.ok ? [entry.job] : []));
+	const spent = spendGate(context, provider, plan, jobs);
+	if (spent) return [spent];
+	const client = await connectProvider(context, provider);
 	let submitOnlyCallback: string | undefined;
 	let timeoutMs = 0;
 	let webhookTimeLimitMs = 0;
@@ -180,6 +183,32 @@ export async function runGeneration(context: IExecuteFunctions, settings: Genera
 	}
 	return [items];
 }
+
+/**
+ * Estimate Only and the cost cap, before any credential, upload or submit: the items to return
+ * instead of running (the estimate, or the cap's refusal under Continue On Fail), or null to run.
+ */
+function spendGate(context: IExecuteFunctions, provider: ProviderId, plan: PlanEntry[], jobs: PlannedJob[]): INodeExecutionData[] | null {
+	let refusal: InvalidParameterError | null = null;
+	let estimate: INodeExecutionData[] = [];
+	try {
+		const settings = readSpendSettings(context);
+		if (!settings.estimateOnly && settings.capUsd === null) return null;
+		const run = estimatePlannedRun(provider, jobs, settings);
+		if (settings.estimateOnly) estimate = estimateItems(run);
+		else refusal = capRefusal(run, settings);
+	} catch (error) {
+		throw toNodeError(context, error, 0);
+	}
+	if (refusal && !context.continueOnFail()) throw toNodeError(context, refusal, 0);
+	if (!refusal && estimate.length === 0 && jobs.length > 0) return null;
+	const failed = plan.flatMap((entry) => (entry.ok ? [] : [errorItem(context, entry.error, entry.itemIndex, null)]));
+	// The cap refuses the whole run: every input item gets the refusal, nothing was submitted.
+	const refused = refusal ? [...new Set(jobs.map((job) => job.itemIndex))].map((itemIndex) => errorItem(context, refusal, itemIndex, null)) : [];
+	return [...estimate, ...failed, ...refused].sort((a, b) => pairedIndex(a) - pairedIndex(b));
+}
+
+const pairedIndex = (item: INodeExecutionData) => (item.pairedItem as { item: number }).item;
 
 /** What the resume needs to know of the request, since providers do not all echo it back. */
 function submittedDetails(planned: PlannedJob): SubmittedDetails {
