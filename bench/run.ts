@@ -27,7 +27,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { join } from 'node:path';
 import { stopAll } from '../scripts/lib/processes';
-import { disposeHarness } from '../test/workflow/harness';
+import { disposeHarness } from '../test/harness';
 import { renderMarkdown, type Results, type Target } from './report';
 import { PROVIDERS, runBatch, runPolling, type BatchSettings } from './scenarios/engine';
 import * as real from './scenarios/realN8n';

@@ -1,13 +1,13 @@
 /**
  * Scenarios 1 and 2 (polling side): the package's Kling Video node and the naive baseline node,
- * each run by n8n's own engine (n8n-core's WorkflowExecute, through test/workflow/harness.ts)
+ * each run by n8n's own engine (n8n-core's WorkflowExecute, through test/harness/)
  * against an in-process provider emulator. Every scenario gets its own emulator, so its timings,
  * concurrency limit and counters are its own.
  */
 import type { INodeExecutionData } from 'n8n-workflow';
 import { startEmulator, type Emulator } from '../../test/emulator';
-import { chain, node, runWorkflow, startNode, type RunResult } from '../../test/workflow/harness';
-import { emulatorCredentials } from '../../test/workflow/support';
+import { chain, node, runWorkflow, startNode, type RunResult } from '../../test/harness';
+import { emulatorCredentialsByType } from '../../test/support/emulatorCredentials';
 import { NaiveReplicateVideo } from '../baseline/NaiveReplicateVideo.node';
 import { jobFlows, type JobFlow } from '../lib/flows';
 import { mean, round, summarize, type Summary } from '../lib/stats';
@@ -112,7 +112,7 @@ export async function runBatch(settings: BatchSettings, log: (line: string) => v
 					}),
 				],
 				connections: chain('Start', KLING),
-				credentials: emulatorCredentials(packageEmulator),
+				credentials: emulatorCredentialsByType(packageEmulator),
 				inputItems: prompts(settings.items),
 			});
 			const wallMs = Date.now() - started;
@@ -236,7 +236,7 @@ export async function runPolling(
 					}),
 				],
 				connections: chain('Start', KLING),
-				credentials: emulatorCredentials(emulator),
+				credentials: emulatorCredentialsByType(emulator),
 				inputItems: prompts(options.jobsPerWave, `${provider}:${label}`),
 			});
 			assertOk(result, KLING, options.jobsPerWave);

@@ -24,7 +24,7 @@ import { HttpClient } from '../../nodes/shared/http';
 import { videoRequestSchema } from '../../nodes/shared/job';
 import { getProvider } from '../../nodes/shared/providers';
 import type { ProviderClient } from '../../nodes/shared/providers/types';
-import { emulatorCredentials as harnessCredentials } from '../../test/workflow/support';
+import { emulatorCredentialsByType } from '../../test/support/emulatorCredentials';
 import { N8nRest } from '../../scripts/lib/n8nRest';
 import { jobFlows } from '../lib/flows';
 import {
@@ -339,7 +339,7 @@ export interface LatencyResult {
 
 /** Adapter clients pointed at the emulator, for submitting the trigger path's jobs directly. */
 function directClients(emulator: Emulator): Record<Provider, ProviderClient> {
-	const credentials = harnessCredentials(emulator);
+	const credentials = emulatorCredentialsByType(emulator);
 	const http = new HttpClient();
 	return Object.fromEntries(
 		PROVIDERS.map((p) => [p, getProvider(p).connect(toProviderCredentials(p, credentials[CREDENTIAL_TYPES[p]] as never), http)]),

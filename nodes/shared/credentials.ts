@@ -4,11 +4,11 @@
  * fields; the nodes call `toProviderCredentials()` with what `this.getCredentials()` returned.
  *
  * Base URL conventions (the "Use Custom Base URL" toggle of each credential):
- * - replicate: replaces `https://api.replicate.com/v1` (emulator: `<root>/replicate/v1`)
- * - wavespeed: replaces `https://api.wavespeed.ai/api/v3` (emulator: `<root>/wavespeed/api/v3`)
- * - kling: replaces the regional host, without `/v1` (emulator: `<root>/kling`)
+ * - replicate: replaces `https://api.replicate.com/v1`
+ * - wavespeed: replaces `https://api.wavespeed.ai/api/v3`
+ * - kling: replaces the regional host, without `/v1`
  * - fal: a ROOT under which each fal host has a path prefix (`/fal-queue` = queue.fal.run,
- *   `/fal-api` = api.fal.ai, `/fal-rest` = rest.fal.ai); the emulator's root is its origin.
+ *   `/fal-api` = api.fal.ai, `/fal-rest` = rest.fal.ai).
  * The adapters own the URLs themselves (providers/<id>/); this module only passes `baseUrl` on.
  *
  * No n8n runtime import here: only types, so the adapters and their tests stay n8n-free.
@@ -43,15 +43,6 @@ export type KlingRegion = NonNullable<ProviderCredentials['region']>;
 export const KLING_REGIONS = ['singapore', 'beijing'] as const satisfies readonly KlingRegion[];
 
 export const DEFAULT_KLING_REGION: KlingRegion = 'singapore';
-
-/**
- * The value of a credential's Base URL that points it at the provider emulator listening on
- * `emulatorOrigin` (for example `http://127.0.0.1:4010`); tests and the demo create their
- * credentials with it.
- */
-export function emulatorBaseUrl(provider: ProviderId, emulatorOrigin: string): string {
-	return PROVIDERS[provider].emulatorBaseUrl(trimTrailingSlashes(emulatorOrigin));
-}
 
 /** A credential field that must be filled is empty, or holds a value the package cannot use. */
 export class CredentialFieldError extends Error {

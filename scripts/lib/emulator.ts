@@ -3,6 +3,7 @@
  * and the n8n credentials that point the four credential types at it.
  */
 import { join } from 'node:path';
+import { emulatorCredentialData, type EmulatorKeys } from '../../test/support/emulatorCredentials';
 import { REPO_ROOT } from './n8n';
 import { startService, waitForHttp, type Service } from './processes';
 
@@ -68,27 +69,12 @@ export const CREDENTIAL_REF: Record<Provider, { id: string; name: string }> = {
 	kling: { id: 'klingEmulatorKling', name: 'Kling API (local emulator)' },
 };
 
-interface EmulatorKeys {
-	replicateToken: string;
-	falKey: string;
-	wavespeedKey: string;
-	klingAccessKey: string;
-	klingSecretKey: string;
-	baseUrls: { replicate: string; falRoot: string; wavespeed: string; kling: string };
-}
-
 /** What `n8n import:credentials` takes: one credential per provider, aimed at the emulator. */
 export async function emulatorCredentials(emulator: EmulatorProcess): Promise<object[]> {
 	const keys = await emulator.control<EmulatorKeys>('GET', '/credentials');
-	const data: Record<Provider, Record<string, unknown>> = {
-		replicate: { apiToken: keys.replicateToken, baseUrl: keys.baseUrls.replicate },
-		fal: { apiKey: keys.falKey, baseUrl: keys.baseUrls.falRoot },
-		wavespeed: { apiKey: keys.wavespeedKey, baseUrl: keys.baseUrls.wavespeed },
-		kling: { accessKey: keys.klingAccessKey, secretKey: keys.klingSecretKey, region: 'singapore', baseUrl: keys.baseUrls.kling },
-	};
 	return PROVIDERS.map((provider) => ({
 		...CREDENTIAL_REF[provider],
 		type: CREDENTIAL_TYPE[provider],
-		data: { ...data[provider], useCustomBaseUrl: true },
+		data: emulatorCredentialData(provider, { url: emulator.url, credentials: keys }),
 	}));
 }

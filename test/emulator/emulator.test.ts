@@ -3,7 +3,7 @@
  * here with node:crypto directly), signed deliveries, counters, controls, Range and large output.
  */
 import { createHash, createHmac, createPublicKey, timingSafeEqual, verify } from 'node:crypto';
-import { EMULATOR_CREDENTIALS as C, startEmulator, type Emulator } from './index';
+import { EMULATOR_CREDENTIALS as C, type Emulator } from './index';
 import {
 	download,
 	falAuth,
@@ -14,18 +14,16 @@ import {
 	replicateAuth,
 	startReceiver,
 	until,
+	useEmulator,
 	wavespeedAuth,
 } from './testHelpers';
 
 let emulator: Emulator;
-beforeAll(async () => {
-	emulator = await startEmulator({ timings: { queuedMs: 30, runningMs: 100 } });
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-	emulator.reset();
-	emulator.configure({ webhookRetryDelayMs: 20 });
-});
+useEmulator(
+	{ timings: { queuedMs: 30, runningMs: 100 } },
+	(started) => (emulator = started),
+	(started) => started.configure({ webhookRetryDelayMs: 20 }),
+);
 
 const replicateCreate = (body: object, headers: Record<string, string> = replicateAuth) =>
 	postJson(`${emulator.baseUrls.replicate}/models/kwaivgi/kling-v2.6/predictions`, headers, body);
@@ -180,7 +178,8 @@ describe('job faults', () => {
 
 describe('concurrency limit', () => {
 	it('rejects submits over the limit with 429 + Retry-After (Kling code 1303)', async () => {
-		emulator.configure({ concurrencyLimit: 1 });
+		// The first jobs stay unfinished for the whole test, however slow the machine.
+		emulator.configure({ concurrencyLimit: 1, queuedMs: 60_000 });
 		expect((await replicateCreate({ input: { prompt: 'x' } })).status).toBe(201);
 		const second = await replicateCreate({ input: { prompt: 'x' } });
 		expect(second.status).toBe(429);
@@ -192,7 +191,8 @@ describe('concurrency limit', () => {
 	});
 
 	it('queues fal requests instead (fal never rejects for concurrency)', async () => {
-		emulator.configure({ concurrencyLimit: 1 });
+		// The first request stays queued for a second, however slow the machine, so the second queues behind it.
+		emulator.configure({ concurrencyLimit: 1, queuedMs: 1000 });
 		const first = await falSubmit({ prompt: 'a' });
 		const second = await falSubmit({ prompt: 'b' });
 		expect(second.status).toBe(200);

@@ -6,6 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { emulatorBaseUrls, type EmulatorBaseUrls } from './baseUrls';
 import { controlHandler } from './control';
 import type { EmulatorCore, ProviderModule } from './context';
 import { CounterLog } from './counters';
@@ -32,6 +33,7 @@ import {
 import { WebhookSender } from './webhooks';
 
 export { EMULATOR_CREDENTIALS } from './credentials';
+export { emulatorBaseUrls, type EmulatorBaseUrls } from './baseUrls';
 export { CLI_TIMINGS, TEST_TIMINGS } from './types';
 export type {
 	AspectRatio,
@@ -66,22 +68,6 @@ export interface EmulatorOptions {
 	 * a credential leaking give it a recognisable value). fal's signing key stays the fixed one.
 	 */
 	credentials?: Partial<EmulatorCredentials>;
-}
-
-export interface EmulatorBaseUrls {
-	/** Replicate API base (`…/replicate/v1`), as the SDK's `baseUrl`. */
-	replicate: string;
-	/** The emulator's origin: fal's hosts are `/fal-queue`, `/fal-api`, `/fal-rest` below it. */
-	falRoot: string;
-	falQueue: string;
-	falApi: string;
-	falRest: string;
-	/** WaveSpeed API base (`…/wavespeed/api/v3`). */
-	wavespeed: string;
-	/** What the WaveSpeed SDK takes as `baseUrl` (it appends `/api/v3` itself). */
-	wavespeedSdk: string;
-	/** Kling host (`…/kling`); paths continue with `/v1/videos/…`. */
-	kling: string;
 }
 
 export type EmulatorSettings = Partial<
@@ -189,16 +175,7 @@ class EmulatorInstance implements Emulator {
 		const address = this.server.address() as AddressInfo;
 		const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 		this.url = `http://${hostPart}:${address.port}`;
-		this.baseUrls = {
-			replicate: `${this.url}/replicate/v1`,
-			falRoot: this.url,
-			falQueue: `${this.url}/fal-queue`,
-			falApi: `${this.url}/fal-api/v1`,
-			falRest: `${this.url}/fal-rest`,
-			wavespeed: `${this.url}/wavespeed/api/v3`,
-			wavespeedSdk: `${this.url}/wavespeed`,
-			kling: `${this.url}/kling`,
-		};
+		this.baseUrls = emulatorBaseUrls(this.url);
 	}
 
 	configure(config: EmulatorSettings): void {

@@ -1,15 +1,11 @@
 /**
  * Kling custom voices (create → query → voice id, list, presets) and the code-1304 fault.
  */
-import { startEmulator, type Emulator } from './index';
-import { getJson, klingAuth, postJson, startReceiver, until } from './testHelpers';
+import type { Emulator } from './index';
+import { getJson, klingAuth, postJson, startReceiver, until, useEmulator } from './testHelpers';
 
 let emulator: Emulator;
-beforeAll(async () => {
-	emulator = await startEmulator({ timings: { queuedMs: 30, runningMs: 80 } });
-});
-afterAll(() => emulator.close());
-beforeEach(() => emulator.reset());
+useEmulator({ timings: { queuedMs: 30, runningMs: 80 } }, (started) => (emulator = started));
 
 const voices = () => `${emulator.baseUrls.kling}/v1/general/custom-voices`;
 const createVoice = (body: unknown) => postJson(voices(), klingAuth(), body);

@@ -4,7 +4,7 @@
  * track, and a label. Read back with the emulator's probe, itself checked on the ffmpeg-made
  * fixtures first.
  */
-import { startEmulator, type Emulator, type ProviderName } from './index';
+import type { Emulator, ProviderName } from './index';
 import {
 	dataUrl,
 	download,
@@ -17,15 +17,12 @@ import {
 	replicateAuth,
 	until,
 	videoFacts,
+	useEmulator,
 	wavespeedAuth,
 } from './testHelpers';
 
 let emulator: Emulator;
-beforeAll(async () => {
-	emulator = await startEmulator({ timings: { queuedMs: 20, runningMs: 60 } });
-});
-afterAll(() => emulator.close());
-beforeEach(() => emulator.reset());
+useEmulator({ timings: { queuedMs: 20, runningMs: 60 } }, (started) => (emulator = started));
 
 const kling = (kind: string, body: object) => postJson(`${emulator.baseUrls.kling}/v1/videos/${kind}`, klingAuth(), body);
 const wavespeed = (model: string, body: object) => postJson(`${emulator.baseUrls.wavespeed}/${model}`, wavespeedAuth, body);

@@ -2,7 +2,7 @@
  * Each provider as a client meets it: happy path submit → status → result → download, auth
  * rejections and validation errors in the provider's own shape.
  */
-import { EMULATOR_CREDENTIALS as C, startEmulator, type Emulator } from './index';
+import { EMULATOR_CREDENTIALS as C, type Emulator } from './index';
 import {
 	download,
 	falAuth,
@@ -14,15 +14,12 @@ import {
 	replicateAuth,
 	until,
 	videoFacts,
+	useEmulator,
 	wavespeedAuth,
 } from './testHelpers';
 
 let emulator: Emulator;
-beforeAll(async () => {
-	emulator = await startEmulator({ timings: { queuedMs: 40, runningMs: 120 } });
-});
-afterAll(() => emulator.close());
-beforeEach(() => emulator.reset());
+useEmulator({ timings: { queuedMs: 40, runningMs: 120 } }, (started) => (emulator = started));
 
 describe('Replicate', () => {
 	const create = (input: unknown, headers: Record<string, string> = replicateAuth, model = 'kwaivgi/kling-v2.6') =>

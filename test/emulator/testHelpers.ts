@@ -8,8 +8,25 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { EMULATOR_CREDENTIALS as C } from './index';
+import { EMULATOR_CREDENTIALS as C, startEmulator, type Emulator, type EmulatorOptions } from './index';
 import { mp4Info } from './probe';
+
+/**
+ * The emulator of a test file: started before its tests (handed to `started`), reset before each
+ * test (then `afterReset`, for settings every test wants), closed after them.
+ */
+export function useEmulator(options: EmulatorOptions, started: (emulator: Emulator) => void, afterReset?: (emulator: Emulator) => void): void {
+	let emulator: Emulator | undefined;
+	beforeAll(async () => {
+		emulator = await startEmulator(options);
+		started(emulator);
+	});
+	afterAll(() => emulator?.close());
+	beforeEach(() => {
+		emulator?.reset();
+		if (emulator) afterReset?.(emulator);
+	});
+}
 
 export const replicateAuth = { authorization: `Bearer ${C.replicateToken}`, 'content-type': 'application/json' };
 export const falAuth = { authorization: `Key ${C.falKey}`, 'content-type': 'application/json' };

@@ -2,15 +2,11 @@
  * The upload routes the official SDKs use: fal's multipart upload (initiate-multipart, parts,
  * complete) and WaveSpeed's ticket upload (ticket, PUT, download).
  */
-import { startEmulator, type Emulator } from './index';
-import { download, falAuth, postJson, wavespeedAuth } from './testHelpers';
+import type { Emulator } from './index';
+import { download, falAuth, postJson, useEmulator, wavespeedAuth } from './testHelpers';
 
 let emulator: Emulator;
-beforeAll(async () => {
-	emulator = await startEmulator();
-});
-afterAll(() => emulator.close());
-beforeEach(() => emulator.reset());
+useEmulator({}, (started) => (emulator = started));
 
 /** fal-js's part and complete URLs: `${origin}${pathname}/${n}${search}` (storage.ts). */
 const partUrl = (uploadUrl: string, suffix: string | number) => {

@@ -2,15 +2,11 @@
  * Every provider's submit refuses what the provider would refuse, unknown fields included, in
  * the provider's own error shape; and accepts the fields its first-party contract names.
  */
-import { startEmulator, type Emulator } from './index';
-import { falAuth, getJson, klingAuth, postJson, replicateAuth, until, wavespeedAuth } from './testHelpers';
+import type { Emulator } from './index';
+import { falAuth, getJson, klingAuth, postJson, replicateAuth, until, useEmulator, wavespeedAuth } from './testHelpers';
 
 let emulator: Emulator;
-beforeAll(async () => {
-	emulator = await startEmulator({ timings: { queuedMs: 20, runningMs: 60 } });
-});
-afterAll(() => emulator.close());
-beforeEach(() => emulator.reset());
+useEmulator({ timings: { queuedMs: 20, runningMs: 60 } }, (started) => (emulator = started));
 
 const IMAGE = 'https://cdn.example.com/start.png';
 const VIDEO = 'https://cdn.example.com/moves.mp4';

@@ -1,17 +1,16 @@
 /**
- * The fal adapter against the provider emulator: every operation end to end (submit → get until
- * terminal → the MP4 downloads), the status stream, cancel, list, upload, webhooks (JWKS, real
- * delivery, forged ones), and failures: validation 422, content policy, auth, faults, malformed
- * answers.
+ * The fal adapter against the provider emulator, beyond the contract every adapter keeps
+ * (contract.test.ts): every operation end to end (submit → get until terminal → the MP4
+ * downloads), the status stream, cancel, list, upload, webhooks (JWKS, real delivery), and
+ * failures: validation 422, content policy, auth, faults, malformed answers.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { MalformedResponseError, ProviderApiError, WebhookRejectedError } from '../../nodes/shared/errors';
+import { MalformedResponseError, ProviderApiError } from '../../nodes/shared/errors';
 import { HttpClient } from '../../nodes/shared/http';
-import { isTerminal, type Job, type JobRef, type VideoRequest } from '../../nodes/shared/job';
+import type { Job, JobRef, VideoRequest } from '../../nodes/shared/job';
 import { falAdapter } from '../../nodes/shared/providers/fal/adapter';
 import type { ProviderClient, WebhookDelivery } from '../../nodes/shared/providers/types';
-import { EMULATOR_CREDENTIALS, startEmulator, type Emulator } from '../emulator';
+import { EMULATOR_CREDENTIALS, type Emulator } from '../emulator';
+import { downloadBytes, rejection, startStub, untilTerminal as terminal, useAdapterEmulator } from './support';
 
 let emulator: Emulator;
 let http: HttpClient;
@@ -19,52 +18,28 @@ let client: ProviderClient;
 
 const TIMINGS = { queuedMs: 150, runningMs: 350 };
 
-beforeAll(async () => {
-	emulator = await startEmulator({ timings: TIMINGS });
-	http = new HttpClient({ retry: { baseDelayMs: 10, maxDelayMs: 100 } });
-	client = falAdapter.connect({ apiKey: EMULATOR_CREDENTIALS.falKey, baseUrl: emulator.baseUrls.falRoot }, http);
-});
-
-afterEach(() => emulator.reset());
-
-afterAll(async () => {
-	await http.close();
-	await emulator.close();
-});
+useAdapterEmulator(
+	{
+		timings: TIMINGS,
+		retry: { baseDelayMs: 10, maxDelayMs: 100 },
+		connect: (started, h) => falAdapter.connect({ apiKey: EMULATOR_CREDENTIALS.falKey, baseUrl: started.baseUrls.falRoot }, h),
+	},
+	(setup) => ({ emulator, http, client } = setup),
+);
 
 const t2v: VideoRequest = { operation: 'textToVideo', prompt: 'a fox in snow', duration: 5, aspectRatio: '16:9', generateAudio: false };
 
-async function untilTerminal(ref: JobRef, timeoutMs = 10_000): Promise<Job> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const job = await client.get(ref);
-		if (isTerminal(job.status)) return job;
-		if (Date.now() > deadline) throw new Error(`job ${ref.jobId} still ${job.status}`);
-		await new Promise((resolve) => setTimeout(resolve, 50));
-	}
-}
+const untilTerminal = (ref: JobRef, timeoutMs = 10_000) => terminal(client, ref, timeoutMs, 50);
 
 async function download(url: string): Promise<{ type: string | undefined; bytes: Buffer }> {
-	const response = await http.stream(url);
-	const chunks: Buffer[] = [];
-	for await (const chunk of response.body) chunks.push(Buffer.from(chunk));
-	expect(response.status).toBe(200);
-	return { type: response.headers['content-type'], bytes: Buffer.concat(chunks) };
+	const { status, type, bytes } = await downloadBytes(http, url);
+	expect(status).toBe(200);
+	return { type, bytes };
 }
 
 function expectMp4(bytes: Buffer, withAudio: boolean) {
 	expect(bytes.subarray(4, 8).toString('latin1')).toBe('ftyp');
 	expect(bytes.includes(Buffer.from('mp4a'))).toBe(withAudio);
-}
-
-async function rejection<T extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => T): Promise<T> {
-	try {
-		await promise;
-	} catch (error) {
-		if (error instanceof type) return error;
-		throw error;
-	}
-	throw new Error(`expected ${type.name}`);
 }
 
 const deliveryOf = (signed: { headers: Record<string, string>; body: string }): WebhookDelivery => ({
@@ -270,56 +245,12 @@ describe('webhooks', () => {
 		expect(falAdapter.capabilities.webhookScheme).toBe('ed25519Jwks');
 	});
 
-	it('accepts a good delivery and reports the job it carries', async () => {
-		const done = await finishedJob();
-		const job = await client.verifyWebhook(deliveryOf(emulator.signedDelivery('fal', done.jobId)));
-		expect(job).toMatchObject({ jobId: done.jobId, status: 'succeeded', videoUrl: done.videoUrl });
-	});
-
-	it.each([
-		['a tampered body', { tamper: true }],
-		['a key fal never published', { wrongSecret: true }],
-		['a stale timestamp', { timestampOffsetSeconds: -600 }],
-		['no signature header', { omitHeader: 'x-fal-webhook-signature' }],
-		['no timestamp header', { omitHeader: 'x-fal-webhook-timestamp' }],
-	])('rejects %s with 401', async (_name, options) => {
-		const done = await finishedJob();
-		const error = await rejection(client.verifyWebhook(deliveryOf(emulator.signedDelivery('fal', done.jobId, options))), WebhookRejectedError);
-		expect(error.httpStatus).toBe(401);
-	});
-
 	it('reports a content-policy failure delivered by webhook', async () => {
 		emulator.injectFault({ provider: 'fal', kind: 'contentPolicy' });
 		const done = await finishedJob();
 		expect(done.status).toBe('failed');
 		const job = await client.verifyWebhook(deliveryOf(emulator.signedDelivery('fal', done.jobId)));
 		expect(job).toMatchObject({ status: 'failed', error: { kind: 'contentPolicy' } });
-	});
-
-	it('verifies a delivery the emulator really sent to a webhook URL', async () => {
-		const received: WebhookDelivery[] = [];
-		const server: Server = createServer((req: IncomingMessage, res) => {
-			const chunks: Buffer[] = [];
-			req.on('data', (chunk: Buffer) => chunks.push(chunk));
-			req.on('end', () => {
-				const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, value]));
-				received.push({ headers, rawBody: Buffer.concat(chunks) });
-				res.end('ok');
-			});
-		});
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		try {
-			const { port } = server.address() as AddressInfo;
-			const submitted = await client.submit(t2v, { webhookUrl: `http://127.0.0.1:${port}/hook?execution=42` });
-			expect(emulator.jobs('fal')[0].webhookUrl).toBe(`http://127.0.0.1:${port}/hook?execution=42`);
-			await untilTerminal(submitted.ref);
-			await emulator.webhooksIdle();
-			expect(received).toHaveLength(1);
-			const job = await client.verifyWebhook(received[0]);
-			expect(job).toMatchObject({ jobId: submitted.jobId, status: 'succeeded' });
-		} finally {
-			await new Promise((resolve) => server.close(resolve));
-		}
 	});
 });
 
@@ -400,23 +331,20 @@ describe('failures', () => {
 });
 
 describe('malformed answers', () => {
-	let stub: Server;
+	let stub: { origin: string; close(): Promise<void> };
 	let stubClient: ProviderClient;
 	const answers: Record<string, unknown> = {};
 
 	beforeAll(async () => {
-		stub = createServer((req, res) => {
+		stub = await startStub((req) => {
 			const path = (req.url ?? '').replace(/\?.*$/, '');
 			const body = Object.entries(answers).find(([suffix]) => path.endsWith(suffix))?.[1];
-			res.writeHead(200, { 'content-type': 'application/json' });
-			res.end(typeof body === 'string' ? body : JSON.stringify(body ?? {}));
+			return { status: 200, body: typeof body === 'string' ? body : JSON.stringify(body ?? {}) };
 		});
-		await new Promise<void>((resolve) => stub.listen(0, '127.0.0.1', resolve));
-		const { port } = stub.address() as AddressInfo;
-		stubClient = falAdapter.connect({ apiKey: 'k', baseUrl: `http://127.0.0.1:${port}` }, http);
+		stubClient = falAdapter.connect({ apiKey: 'k', baseUrl: stub.origin }, http);
 	});
 
-	afterAll(() => new Promise((resolve) => stub.close(resolve)));
+	afterAll(() => stub.close());
 
 	it('names what is wrong in a submit answer', async () => {
 		answers['text-to-video'] = { request_id: 42, status_url: 'not a url' };

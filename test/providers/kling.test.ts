@@ -4,15 +4,14 @@
  * unsigned callbacks trusted only after a re-read, and failures: parameter and policy codes,
  * auth, faults, malformed answers.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { MalformedResponseError, ProviderApiError, WebhookRejectedError } from '../../nodes/shared/errors';
 import { HttpClient } from '../../nodes/shared/http';
-import { isTerminal, type Job, type JobRef, type VideoRequest } from '../../nodes/shared/job';
+import type { JobRef, VideoRequest } from '../../nodes/shared/job';
 import { klingAdapter } from '../../nodes/shared/providers/kling/adapter';
 import type { ProviderClient, WebhookDelivery } from '../../nodes/shared/providers/types';
 import { MAX_WEBHOOK_BODY_BYTES } from '../../nodes/shared/webhooks/common';
-import { EMULATOR_CREDENTIALS, startEmulator, type Emulator } from '../emulator';
+import { EMULATOR_CREDENTIALS, type Emulator } from '../emulator';
+import { downloadBytes, rejection, startStub, untilTerminal as terminal, useAdapterEmulator } from './support';
 
 let emulator: Emulator;
 let http: HttpClient;
@@ -25,18 +24,17 @@ const credentials = () => ({
 	baseUrl: emulator.baseUrls.kling,
 });
 
-beforeAll(async () => {
-	emulator = await startEmulator({ timings: TIMINGS });
-	http = new HttpClient({ retry: { baseDelayMs: 10, maxDelayMs: 100 } });
-	client = klingAdapter.connect(credentials(), http);
-});
-
-afterEach(() => emulator.reset());
-
-afterAll(async () => {
-	await http.close();
-	await emulator.close();
-});
+useAdapterEmulator(
+	{
+		timings: TIMINGS,
+		retry: { baseDelayMs: 10, maxDelayMs: 100 },
+		connect: (started, h) => {
+			emulator = started;
+			return klingAdapter.connect(credentials(), h);
+		},
+	},
+	(setup) => ({ emulator, http, client } = setup),
+);
 
 const t2v: VideoRequest = {
 	operation: 'textToVideo',
@@ -47,35 +45,14 @@ const t2v: VideoRequest = {
 	mode: 'pro',
 };
 
-async function untilTerminal(ref: JobRef, timeoutMs = 10_000): Promise<Job> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const job = await client.get(ref);
-		if (isTerminal(job.status)) return job;
-		if (Date.now() > deadline) throw new Error(`job ${ref.jobId} still ${job.status}`);
-		await new Promise((resolve) => setTimeout(resolve, 50));
-	}
-}
+const untilTerminal = (ref: JobRef, timeoutMs = 10_000) => terminal(client, ref, timeoutMs, 50);
 
 async function downloadMp4(url: string, withAudio: boolean): Promise<void> {
-	const response = await http.stream(url);
-	const chunks: Buffer[] = [];
-	for await (const chunk of response.body) chunks.push(Buffer.from(chunk));
-	const bytes = Buffer.concat(chunks);
-	expect(response.status).toBe(200);
-	expect(response.headers['content-type']).toBe('video/mp4');
+	const { status, type, bytes } = await downloadBytes(http, url);
+	expect(status).toBe(200);
+	expect(type).toBe('video/mp4');
 	expect(bytes.subarray(4, 8).toString('latin1')).toBe('ftyp');
 	expect(bytes.includes(Buffer.from('mp4a'))).toBe(withAudio);
-}
-
-async function rejection<T extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => T): Promise<T> {
-	try {
-		await promise;
-	} catch (error) {
-		if (error instanceof type) return error;
-		throw error;
-	}
-	throw new Error(`expected ${type.name}`);
 }
 
 const callback = (body: unknown): WebhookDelivery => ({
@@ -274,31 +251,6 @@ describe('callbacks (unsigned: re-read from the API)', () => {
 		await expect(client.verifyWebhook(big)).rejects.toMatchObject({ httpStatus: 413 });
 		expect(emulator.counters().count()).toBe(0);
 	});
-
-	it('verifies the callbacks the emulator really posts to callback_url', async () => {
-		const received: WebhookDelivery[] = [];
-		const server: Server = createServer((req, res) => {
-			const chunks: Buffer[] = [];
-			req.on('data', (chunk: Buffer) => chunks.push(chunk));
-			req.on('end', () => {
-				received.push({ headers: { ...req.headers }, rawBody: Buffer.concat(chunks) });
-				res.end('ok');
-			});
-		});
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		try {
-			const { port } = server.address() as AddressInfo;
-			const submitted = await client.submit(t2v, { webhookUrl: `http://127.0.0.1:${port}/cb` });
-			expect(emulator.jobs('kling')[0].webhookUrl).toBe(`http://127.0.0.1:${port}/cb`);
-			await untilTerminal(submitted.ref);
-			await emulator.webhooksIdle();
-			expect(received.length).toBeGreaterThanOrEqual(1);
-			const job = await client.verifyWebhook(received[received.length - 1]);
-			expect(job).toMatchObject({ jobId: submitted.jobId, status: 'succeeded' });
-		} finally {
-			await new Promise((resolve) => server.close(resolve));
-		}
-	});
 });
 
 describe('failures', () => {
@@ -366,21 +318,16 @@ describe('failures', () => {
 });
 
 describe('malformed answers', () => {
-	let stub: Server;
+	let stub: { origin: string; close(): Promise<void> };
 	let stubClient: ProviderClient;
 	let answer: unknown = {};
 
 	beforeAll(async () => {
-		stub = createServer((_req, res) => {
-			res.writeHead(200, { 'content-type': 'application/json' });
-			res.end(typeof answer === 'string' ? answer : JSON.stringify(answer));
-		});
-		await new Promise<void>((resolve) => stub.listen(0, '127.0.0.1', resolve));
-		const { port } = stub.address() as AddressInfo;
-		stubClient = klingAdapter.connect({ accessKey: 'a', secretKey: 's', baseUrl: `http://127.0.0.1:${port}` }, http);
+		stub = await startStub(() => ({ status: 200, body: typeof answer === 'string' ? answer : JSON.stringify(answer) }));
+		stubClient = klingAdapter.connect({ accessKey: 'a', secretKey: 's', baseUrl: stub.origin }, http);
 	});
 
-	afterAll(() => new Promise((resolve) => stub.close(resolve)));
+	afterAll(() => stub.close());
 
 	it('names what is wrong in the envelope', async () => {
 		answer = { code: 'zero', data: {} };

@@ -1,63 +1,33 @@
 /**
- * The Replicate adapter against the provider emulator: every operation end to end (submit, poll,
- * download), cancel, list, upload, the webhook secret, failures, malformed answers (from a stub
- * server, since the emulator always answers well-formed) and webhook signatures.
+ * The Replicate adapter against the provider emulator, beyond the contract every adapter keeps
+ * (contract.test.ts): every operation end to end (submit, poll, download), Prefer: wait, cancel,
+ * list, a 422, an expired output, malformed answers (from a stub server, since the emulator
+ * always answers well-formed) and webhook deliveries.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { MalformedResponseError, ProviderApiError, WebhookRejectedError } from '../../nodes/shared/errors';
+import { MalformedResponseError, ProviderApiError } from '../../nodes/shared/errors';
 import { HttpClient } from '../../nodes/shared/http';
-import { isTerminal, type Job, type VideoRequest } from '../../nodes/shared/job';
-import { connectReplicate, replicateAdapter, type ReplicateClient } from '../../nodes/shared/providers/replicate/adapter';
-import { EMULATOR_CREDENTIALS, startEmulator, type Emulator } from '../emulator';
+import type { Job, VideoRequest } from '../../nodes/shared/job';
+import { connectReplicate, type ReplicateClient } from '../../nodes/shared/providers/replicate/adapter';
+import { EMULATOR_CREDENTIALS, type Emulator } from '../emulator';
+import { downloadBytes as download, isMp4, rejected, startStub, untilTerminal as terminal, useAdapterEmulator } from './support';
 
 let emulator: Emulator;
 let http: HttpClient;
 let client: ReplicateClient;
 
-beforeAll(async () => {
-	emulator = await startEmulator({ port: 0, timings: { queuedMs: 50, runningMs: 200 } });
-	http = new HttpClient({ retry: { baseDelayMs: 10, maxDelayMs: 1500 } });
-	client = connectReplicate({ apiKey: EMULATOR_CREDENTIALS.replicateToken, baseUrl: emulator.baseUrls.replicate }, http);
-});
-
-afterEach(() => emulator.reset());
-
-afterAll(async () => {
-	await emulator.close();
-	await http.close();
-});
+useAdapterEmulator(
+	{
+		timings: { queuedMs: 50, runningMs: 200 },
+		retry: { baseDelayMs: 10, maxDelayMs: 1500 },
+		connect: (started, h) => connectReplicate({ apiKey: EMULATOR_CREDENTIALS.replicateToken, baseUrl: started.baseUrls.replicate }, h),
+	},
+	(setup) => ({ emulator, http, client } = setup),
+);
 
 const textToVideo: VideoRequest = { operation: 'textToVideo', prompt: 'a red fox in snow', duration: 5, aspectRatio: '16:9', generateAudio: true };
 
-async function untilTerminal(job: Job, timeoutMs = 5000): Promise<Job> {
-	const deadline = Date.now() + timeoutMs;
-	let current = job;
-	while (!isTerminal(current.status)) {
-		if (Date.now() > deadline) throw new Error(`job ${job.jobId} still ${current.status}`);
-		await new Promise((resolve) => setTimeout(resolve, 40));
-		current = await client.get(current.ref);
-	}
-	return current;
-}
-
-async function downloadBytes(url: string): Promise<{ status: number; bytes: Buffer }> {
-	const response = await http.stream(url);
-	const chunks: Buffer[] = [];
-	for await (const chunk of response.body) chunks.push(chunk as Buffer);
-	return { status: response.status, bytes: Buffer.concat(chunks) };
-}
-
-const isMp4 = (bytes: Buffer) => bytes.subarray(4, 8).toString('latin1') === 'ftyp';
-
-async function rejected(promise: Promise<unknown>): Promise<Error> {
-	try {
-		await promise;
-	} catch (error) {
-		return error as Error;
-	}
-	throw new Error('expected a rejection');
-}
+const untilTerminal = (job: Job, timeoutMs = 5000) => terminal(client, job.ref, timeoutMs);
+const downloadBytes = (url: string) => download(http, url);
 
 describe('operations end to end', () => {
 	it('text to video: submit, poll to success, download an MP4', async () => {
@@ -117,7 +87,7 @@ describe('operations end to end', () => {
 	});
 });
 
-describe('cancel, list, secret, credentials', () => {
+describe('cancel and list', () => {
 	it('cancels a running prediction', async () => {
 		emulator.injectFault({ provider: 'replicate', kind: 'stuck' });
 		const job = await client.submit(textToVideo);
@@ -144,15 +114,6 @@ describe('cancel, list, secret, credentials', () => {
 		expect(await client.list({ since })).toHaveLength(101);
 		expect(await client.list({ since, maxPages: 1 })).toHaveLength(100);
 	});
-
-	it('fetches the webhook secret and tests credentials', async () => {
-		expect(await client.fetchWebhookSecret?.()).toBe(EMULATOR_CREDENTIALS.replicateWebhookSecret);
-		await expect(client.testCredentials()).resolves.toBeUndefined();
-		const wrong = replicateAdapter.connect({ apiKey: 'r8_wrong', baseUrl: emulator.baseUrls.replicate }, http);
-		const error = await rejected(wrong.testCredentials());
-		expect(error).toMatchObject({ httpStatus: 401, provider: 'replicate' });
-		expect(error.message).not.toContain('r8_wrong');
-	});
 });
 
 describe('failures', () => {
@@ -165,29 +126,6 @@ describe('failures', () => {
 		expect(emulator.counters().count({ provider: 'replicate', route: 'submit' })).toBe(1);
 	});
 
-	it('content policy ends in a failed job of kind contentPolicy', async () => {
-		emulator.injectFault({ provider: 'replicate', kind: 'contentPolicy' });
-		const done = await untilTerminal(await client.submit(textToVideo));
-		expect(done).toMatchObject({ status: 'failed', videoUrl: null, estimatedCostUsd: null, error: { kind: 'contentPolicy' } });
-	});
-
-	it('a 429 on submit is retried after Retry-After; a 5xx is not', async () => {
-		emulator.injectFault({ provider: 'replicate', route: 'submit', kind: '429', retryAfterSeconds: 1 });
-		const job = await client.submit(textToVideo);
-		expect(job.jobId).toBeTruthy();
-		expect(emulator.counters().count({ provider: 'replicate', route: 'submit' })).toBe(2);
-		emulator.injectFault({ provider: 'replicate', route: 'submit', kind: '5xx', status: 503 });
-		const error = await rejected(client.submit(textToVideo));
-		expect(error).toMatchObject({ httpStatus: 503, kind: 'provider' });
-		expect(emulator.counters().count({ provider: 'replicate', route: 'submit' })).toBe(3);
-	});
-
-	it('a 404 on get carries the job reference', async () => {
-		const ref = { provider: 'replicate' as const, jobId: 'no-such-prediction', operation: 'textToVideo' as const };
-		const error = await rejected(client.get(ref));
-		expect(error).toMatchObject({ httpStatus: 404, jobRef: ref });
-	});
-
 	it('an expired output has no URL', async () => {
 		emulator.injectFault({ provider: 'replicate', kind: 'expiredOutput' });
 		const done = await untilTerminal(await client.submit(textToVideo));
@@ -196,19 +134,15 @@ describe('failures', () => {
 });
 
 describe('malformed answers', () => {
-	let stub: Server;
+	let stub: { origin: string; close(): Promise<void> };
 	let answer: { status: number; body: string };
 	let stubClient: ReplicateClient;
 
 	beforeAll(async () => {
-		stub = createServer((_req, res) => {
-			res.writeHead(answer.status, { 'content-type': 'application/json' });
-			res.end(answer.body);
-		});
-		await new Promise<void>((resolve) => stub.listen(0, '127.0.0.1', resolve));
-		stubClient = connectReplicate({ apiKey: 'r8_x', baseUrl: `http://127.0.0.1:${(stub.address() as AddressInfo).port}/v1` }, http);
+		stub = await startStub(() => answer);
+		stubClient = connectReplicate({ apiKey: 'r8_x', baseUrl: `${stub.origin}/v1` }, http);
 	});
-	afterAll(() => new Promise<void>((resolve) => stub.close(() => resolve())));
+	afterAll(() => stub.close());
 
 	it('lists the zod issues and keeps the job id when there is one', async () => {
 		answer = { status: 201, body: JSON.stringify({ id: 'p1', status: 'exploded', created_at: 5 }) };
@@ -228,62 +162,10 @@ describe('malformed answers', () => {
 });
 
 describe('webhooks', () => {
-	let receiver: Server;
-	let received: { headers: IncomingHttpHeaders; body: Buffer }[];
-	let receiverUrl: string;
-
-	beforeAll(async () => {
-		received = [];
-		receiver = createServer((req, res) => {
-			const chunks: Buffer[] = [];
-			req.on('data', (chunk: Buffer) => chunks.push(chunk));
-			req.on('end', () => {
-				received.push({ headers: req.headers, body: Buffer.concat(chunks) });
-				res.writeHead(200);
-				res.end();
-			});
-		});
-		await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-		receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-	});
-	afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
-
 	const asDelivery = (headers: Record<string, string | string[] | undefined>, body: string | Buffer, secret: string) => ({
 		headers,
 		rawBody: Buffer.isBuffer(body) ? body : Buffer.from(body),
 		secret,
-	});
-
-	it('asks for the completed event only and verifies the real delivery', async () => {
-		received.length = 0;
-		const job = await client.submit(textToVideo, { webhookUrl: receiverUrl });
-		await untilTerminal(job);
-		await emulator.webhooksIdle();
-		expect(emulator.jobs('replicate')[0].webhookEvents).toEqual(['completed']);
-		expect(received).toHaveLength(1);
-		const secret = (await client.fetchWebhookSecret?.()) ?? '';
-		const verified = await client.verifyWebhook(asDelivery(received[0].headers, received[0].body, secret));
-		expect(verified).toMatchObject({ jobId: job.jobId, status: 'succeeded', operation: 'textToVideo' });
-		expect(verified.videoUrl).toMatch(/\.mp4$/);
-	});
-
-	it('accepts a good signed delivery and rejects tampered, wrong-secret, stale and unsigned ones', async () => {
-		const job = await untilTerminal(await client.submit(textToVideo));
-		const secret = EMULATOR_CREDENTIALS.replicateWebhookSecret;
-		const good = emulator.signedDelivery('replicate', job.jobId);
-		await expect(client.verifyWebhook(asDelivery(good.headers, good.body, secret))).resolves.toMatchObject({ jobId: job.jobId, status: 'succeeded' });
-
-		const cases = [
-			emulator.signedDelivery('replicate', job.jobId, { tamper: true }),
-			emulator.signedDelivery('replicate', job.jobId, { wrongSecret: true }),
-			emulator.signedDelivery('replicate', job.jobId, { timestampOffsetSeconds: -600 }),
-			emulator.signedDelivery('replicate', job.jobId, { omitHeader: 'webhook-signature' }),
-		];
-		for (const delivery of cases) {
-			const error = await rejected(client.verifyWebhook(asDelivery(delivery.headers, delivery.body, secret)));
-			expect(error).toBeInstanceOf(WebhookRejectedError);
-			expect((error as WebhookRejectedError).httpStatus).toBe(401);
-		}
 	});
 
 	it('rejects a correctly signed body that is not a prediction with 400', async () => {

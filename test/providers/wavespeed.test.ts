@@ -1,34 +1,30 @@
 /**
- * The WaveSpeed adapter against the provider emulator: every operation end to end (submit, poll,
- * download), cancel (which WaveSpeed lacks), list, upload, the webhook secret, failures,
- * malformed answers (from a stub server) and webhook signatures.
+ * The WaveSpeed adapter against the provider emulator, beyond the contract every adapter keeps
+ * (contract.test.ts): every operation end to end (submit, poll, download), cancel (which
+ * WaveSpeed lacks), list, upload, a 400, retried reads, malformed answers (from a stub server)
+ * and webhook deliveries.
  */
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { MalformedResponseError, ProviderApiError, WebhookRejectedError } from '../../nodes/shared/errors';
+import { MalformedResponseError, ProviderApiError } from '../../nodes/shared/errors';
 import { HttpClient } from '../../nodes/shared/http';
-import { isTerminal, type Job, type VideoRequest } from '../../nodes/shared/job';
+import type { Job, VideoRequest } from '../../nodes/shared/job';
 import type { ProviderClient } from '../../nodes/shared/providers/types';
 import { wavespeedAdapter } from '../../nodes/shared/providers/wavespeed/adapter';
-import { EMULATOR_CREDENTIALS, startEmulator, type Emulator } from '../emulator';
+import { EMULATOR_CREDENTIALS, type Emulator } from '../emulator';
+import { downloadBytes as download, isMp4, rejected, startStub, untilTerminal as terminal, useAdapterEmulator } from './support';
 
 let emulator: Emulator;
 let http: HttpClient;
 let client: ProviderClient;
 
-beforeAll(async () => {
-	emulator = await startEmulator({ port: 0, timings: { queuedMs: 50, runningMs: 200 } });
-	http = new HttpClient({ retry: { baseDelayMs: 10, maxDelayMs: 1500 } });
-	client = wavespeedAdapter.connect({ apiKey: EMULATOR_CREDENTIALS.wavespeedKey, baseUrl: emulator.baseUrls.wavespeed }, http);
-});
-
-afterEach(() => emulator.reset());
-
-afterAll(async () => {
-	await emulator.close();
-	await http.close();
-});
+useAdapterEmulator(
+	{
+		timings: { queuedMs: 50, runningMs: 200 },
+		retry: { baseDelayMs: 10, maxDelayMs: 1500 },
+		connect: (started, h) => wavespeedAdapter.connect({ apiKey: EMULATOR_CREDENTIALS.wavespeedKey, baseUrl: started.baseUrls.wavespeed }, h),
+	},
+	(setup) => ({ emulator, http, client } = setup),
+);
 
 const textToVideo: VideoRequest = {
 	operation: 'textToVideo',
@@ -40,34 +36,8 @@ const textToVideo: VideoRequest = {
 	mode: 'pro',
 };
 
-async function untilTerminal(job: Job, timeoutMs = 5000): Promise<Job> {
-	const deadline = Date.now() + timeoutMs;
-	let current = job;
-	while (!isTerminal(current.status)) {
-		if (Date.now() > deadline) throw new Error(`job ${job.jobId} still ${current.status}`);
-		await new Promise((resolve) => setTimeout(resolve, 40));
-		current = await client.get(current.ref);
-	}
-	return current;
-}
-
-async function downloadBytes(url: string): Promise<{ status: number; bytes: Buffer }> {
-	const response = await http.stream(url);
-	const chunks: Buffer[] = [];
-	for await (const chunk of response.body) chunks.push(chunk as Buffer);
-	return { status: response.status, bytes: Buffer.concat(chunks) };
-}
-
-const isMp4 = (bytes: Buffer) => bytes.subarray(4, 8).toString('latin1') === 'ftyp';
-
-async function rejected(promise: Promise<unknown>): Promise<Error> {
-	try {
-		await promise;
-	} catch (error) {
-		return error as Error;
-	}
-	throw new Error('expected a rejection');
-}
+const untilTerminal = (job: Job, timeoutMs = 5000) => terminal(client, job.ref, timeoutMs);
+const downloadBytes = (url: string) => download(http, url);
 
 describe('operations end to end', () => {
 	it('text to video (pro): submit, poll to success, download an MP4', async () => {
@@ -133,7 +103,7 @@ describe('operations end to end', () => {
 	});
 });
 
-describe('cancel, list, upload, secret, credentials', () => {
+describe('cancel, list, upload', () => {
 	it('cancel says WaveSpeed cannot, with the job reference, and sends nothing', async () => {
 		const ref = { provider: 'wavespeed' as const, jobId: 'x1', operation: 'textToVideo' as const };
 		const error = await rejected(client.cancel(ref));
@@ -160,15 +130,6 @@ describe('cancel, list, upload, secret, credentials', () => {
 		expect(await client.list({ since })).toHaveLength(101);
 		expect(await client.list({ since, maxPages: 1 })).toHaveLength(100);
 	});
-
-	it('fetches the webhook secret and tests credentials', async () => {
-		expect(await client.fetchWebhookSecret?.()).toBe(EMULATOR_CREDENTIALS.wavespeedWebhookSecret);
-		await expect(client.testCredentials()).resolves.toBeUndefined();
-		const wrong = wavespeedAdapter.connect({ apiKey: 'wsk_wrong', baseUrl: emulator.baseUrls.wavespeed }, http);
-		const error = await rejected(wrong.testCredentials());
-		expect(error).toMatchObject({ httpStatus: 401, code: 401, provider: 'wavespeed' });
-		expect(error.message).not.toContain('wsk_wrong');
-	});
 });
 
 describe('failures', () => {
@@ -181,23 +142,6 @@ describe('failures', () => {
 		expect(emulator.counters().count({ provider: 'wavespeed', route: 'submit' })).toBe(1);
 	});
 
-	it('content policy ends in a failed job of kind contentPolicy', async () => {
-		emulator.injectFault({ provider: 'wavespeed', kind: 'contentPolicy' });
-		const done = await untilTerminal(await client.submit(textToVideo));
-		expect(done).toMatchObject({ status: 'failed', videoUrl: null, estimatedCostUsd: null, error: { kind: 'contentPolicy' } });
-		expect(done.error?.message).toMatch(/NSFW/);
-	});
-
-	it('a 429 on submit is retried; a 5xx is not', async () => {
-		emulator.injectFault({ provider: 'wavespeed', route: 'submit', kind: '429', retryAfterSeconds: 1 });
-		await client.submit(textToVideo);
-		expect(emulator.counters().count({ provider: 'wavespeed', route: 'submit' })).toBe(2);
-		emulator.injectFault({ provider: 'wavespeed', route: 'submit', kind: '5xx' });
-		const error = await rejected(client.submit(textToVideo));
-		expect(error).toMatchObject({ httpStatus: 500, code: 500 });
-		expect(emulator.counters().count({ provider: 'wavespeed', route: 'submit' })).toBe(3);
-	});
-
 	it('a read survives a 5xx (reads are retried) and a 404 carries the job reference', async () => {
 		const job = await client.submit(textToVideo);
 		emulator.injectFault({ provider: 'wavespeed', route: 'status', kind: '5xx', status: 502 });
@@ -208,19 +152,15 @@ describe('failures', () => {
 });
 
 describe('malformed answers and the second secret shape', () => {
-	let stub: Server;
+	let stub: { origin: string; close(): Promise<void> };
 	let answer: { status: number; body: string };
 	let stubClient: ProviderClient;
 
 	beforeAll(async () => {
-		stub = createServer((_req, res) => {
-			res.writeHead(answer.status, { 'content-type': 'application/json' });
-			res.end(answer.body);
-		});
-		await new Promise<void>((resolve) => stub.listen(0, '127.0.0.1', resolve));
-		stubClient = wavespeedAdapter.connect({ apiKey: 'k', baseUrl: `http://127.0.0.1:${(stub.address() as AddressInfo).port}/api/v3` }, http);
+		stub = await startStub(() => answer);
+		stubClient = wavespeedAdapter.connect({ apiKey: 'k', baseUrl: `${stub.origin}/api/v3` }, http);
 	});
-	afterAll(() => new Promise<void>((resolve) => stub.close(() => resolve())));
+	afterAll(() => stub.close());
 
 	it('lists the zod issues and keeps the job id', async () => {
 		answer = { status: 200, body: JSON.stringify({ code: 200, message: 'success', data: { id: 'w1', status: 'completed', outputs: [] } }) };
@@ -244,61 +184,10 @@ describe('malformed answers and the second secret shape', () => {
 });
 
 describe('webhooks', () => {
-	let receiver: Server;
-	let received: { url: string; headers: IncomingHttpHeaders; body: Buffer }[];
-	let receiverUrl: string;
-
-	beforeAll(async () => {
-		received = [];
-		receiver = createServer((req, res) => {
-			const chunks: Buffer[] = [];
-			req.on('data', (chunk: Buffer) => chunks.push(chunk));
-			req.on('end', () => {
-				received.push({ url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) });
-				res.writeHead(200);
-				res.end();
-			});
-		});
-		await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-		receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook?execution=42&sig=a%2Bb`;
-	});
-	afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
-
 	const asDelivery = (headers: Record<string, string | string[] | undefined>, body: string | Buffer, secret: string) => ({
 		headers,
 		rawBody: Buffer.isBuffer(body) ? body : Buffer.from(body),
 		secret,
-	});
-
-	it('passes the webhook URL intact and verifies the real delivery', async () => {
-		received.length = 0;
-		const job = await client.submit(textToVideo, { webhookUrl: receiverUrl });
-		await untilTerminal(job);
-		await emulator.webhooksIdle();
-		expect(received).toHaveLength(1);
-		expect(received[0].url).toBe('/hook?execution=42&sig=a%2Bb');
-		const secret = (await client.fetchWebhookSecret?.()) ?? '';
-		const verified = await client.verifyWebhook(asDelivery(received[0].headers, received[0].body, secret));
-		expect(verified).toMatchObject({ jobId: job.jobId, status: 'succeeded', operation: 'textToVideo' });
-		expect(verified.videoUrl).toMatch(/\.mp4$/);
-	});
-
-	it('accepts a good signed delivery and rejects tampered, wrong-secret, stale and unsigned ones', async () => {
-		const job = await untilTerminal(await client.submit(textToVideo));
-		const secret = EMULATOR_CREDENTIALS.wavespeedWebhookSecret;
-		const good = emulator.signedDelivery('wavespeed', job.jobId);
-		await expect(client.verifyWebhook(asDelivery(good.headers, good.body, secret))).resolves.toMatchObject({ jobId: job.jobId, status: 'succeeded' });
-		const cases = [
-			emulator.signedDelivery('wavespeed', job.jobId, { tamper: true }),
-			emulator.signedDelivery('wavespeed', job.jobId, { wrongSecret: true }),
-			emulator.signedDelivery('wavespeed', job.jobId, { timestampOffsetSeconds: -600 }),
-			emulator.signedDelivery('wavespeed', job.jobId, { omitHeader: 'webhook-timestamp' }),
-		];
-		for (const delivery of cases) {
-			const error = await rejected(client.verifyWebhook(asDelivery(delivery.headers, delivery.body, secret)));
-			expect(error).toBeInstanceOf(WebhookRejectedError);
-			expect((error as WebhookRejectedError).httpStatus).toBe(401);
-		}
 	});
 
 	it('rejects a correctly signed body that is not a prediction with 400', async () => {

@@ -21,8 +21,9 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import type { ProviderId } from '../../nodes/shared/job';
 import { startEmulator, type Emulator } from '../emulator';
 import { VirtualMp4 } from '../emulator/media';
-import { binaryToBuffer, chain, node, runWorkflow, startNode } from '../workflow/harness';
-import { emulatorCredentials, NODE_NAME, PROVIDERS } from '../workflow/support';
+import { binaryToBuffer, chain, node, runWorkflow, startNode } from '../harness';
+import { NODE_NAME, PROVIDERS } from '../workflow/support';
+import { emulatorCredentialsByType } from '../support/emulatorCredentials';
 import { COMPLETION_FAULTS, faultsFor, isJobFault, JobFaultFeeder, seededRandom, TRIGGER_FAULTS, type PlannedFault } from './faults';
 import { completionTotals, outcomeOf, renderReport, tagOf, triggerTotals, type CompletionFacts, type Outcome, type PlannedJob, type TriggerFacts } from './report';
 import { TriggerReceiver } from './triggerReceiver';
@@ -88,7 +89,7 @@ function workflowFor(provider: ProviderId, extra: Record<string, unknown> = {}) 
 			),
 		],
 		connections: chain('Start', NODE_NAME),
-		credentials: emulatorCredentials(emulator),
+		credentials: emulatorCredentialsByType(emulator),
 	};
 }
 
@@ -146,7 +147,7 @@ async function completionPart(planned: PlannedJob[], random: () => number): Prom
 }
 
 async function triggerPart(planned: PlannedJob[], random: () => number): Promise<TriggerFacts> {
-	const receiver = new TriggerReceiver(emulatorCredentials(emulator));
+	const receiver = new TriggerReceiver(emulatorCredentialsByType(emulator));
 	await receiver.start();
 	const faults: PlannedFault[] = [];
 	const submitted: TriggerFacts['submitted'] = [];

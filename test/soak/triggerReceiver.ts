@@ -5,11 +5,10 @@
  * before and saved after each request as n8n does; the node's answer goes back to the emulator,
  * and every execution it starts is recorded as an emission.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { IDataObject, INode } from 'n8n-workflow';
 import type { ProviderId } from '../../nodes/shared/job';
-import { callWebhook, KLING_VIDEO_TRIGGER_NODE_TYPE, node, type HarnessCredentials } from '../workflow/harness';
+import { callWebhook, KLING_VIDEO_TRIGGER_NODE_TYPE, node, type HarnessCredentials } from '../harness';
+import { startEndpoint, type Answer, type Endpoint, type ReceivedRequest } from '../harness/endpoint';
 
 export interface Emission {
 	provider: ProviderId;
@@ -26,7 +25,7 @@ export class TriggerReceiver {
 	readonly emissions: Emission[] = [];
 	/** Status answered per delivery. */
 	readonly answers: number[] = [];
-	private server: Server | undefined;
+	private endpoint: Endpoint | undefined;
 	/** One workflow per provider, its node built once: the same node id across deliveries, as an active workflow has. */
 	private readonly nodes = new Map<ProviderId, INode>();
 	private readonly staticData = new Map<ProviderId, IDataObject>();
@@ -39,29 +38,15 @@ export class TriggerReceiver {
 	}
 
 	async start(): Promise<void> {
-		this.server = createServer((request, response) => {
-			void this.handle(request).then(
-				({ status, body }) => {
-					response.writeHead(status, { 'content-type': 'application/json' });
-					response.end(JSON.stringify(body ?? {}));
-				},
-				(error: Error) => {
-					response.writeHead(500, { 'content-type': 'application/json' });
-					response.end(JSON.stringify({ error: error.message }));
-				},
-			);
-		});
-		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+		this.endpoint = await startEndpoint(
+			(request) => this.handle(request),
+			(error) => ({ status: 500, body: { error: error.message } }),
+		);
+		this.url = this.endpoint.origin;
 	}
 
 	async stop(): Promise<void> {
-		const server = this.server;
-		if (!server) return;
-		await new Promise<void>((resolve) => {
-			server.close(() => resolve());
-			server.closeAllConnections();
-		});
+		await this.endpoint?.stop();
 	}
 
 	private triggerNode(provider: ProviderId): INode {
@@ -73,14 +58,8 @@ export class TriggerReceiver {
 		return trigger;
 	}
 
-	private async handle(request: IncomingMessage): Promise<{ status: number; body: unknown }> {
-		const provider = (request.url ?? '').split('/')[2] as ProviderId;
-		const chunks: Buffer[] = [];
-		for await (const chunk of request) chunks.push(chunk as Buffer);
-		const headers: Record<string, string> = {};
-		for (const [name, value] of Object.entries(request.headers)) {
-			if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-		}
+	private async handle({ url, headers, body }: ReceivedRequest): Promise<Answer> {
+		const provider = url.split('/')[2] as ProviderId;
 		const call = await callWebhook({
 			nodes: [this.triggerNode(provider)],
 			connections: {},
@@ -88,7 +67,7 @@ export class TriggerReceiver {
 			webhookNode: TRIGGER,
 			workflowId: `soak-trigger-${provider}`,
 			staticData: this.staticData.get(provider) ?? {},
-			request: { headers, rawBody: Buffer.concat(chunks) },
+			request: { headers, rawBody: body },
 		});
 		// n8n saves the static data after the node answered: the last request to finish wins, as there.
 		if (call.staticData) this.staticData.set(provider, call.staticData);

@@ -10,7 +10,8 @@ import { resetDeliveryClaims } from '../../nodes/shared/dedupe';
 import { PROVIDER_IDS, type Job, type ProviderId } from '../../nodes/shared/job';
 import { startEmulator, type Emulator, type SignedDelivery } from '../emulator';
 import { clientFor, HttpClient, submitJobs } from './jobs';
-import { emulatorCredentials, setupN8n, teardownN8n, WebhookTriggerHarness } from './triggerHarness';
+import { disposeHarness, ensureEnvironment, WebhookTriggerHarness } from '../harness';
+import { emulatorCredentialData } from '../support/emulatorCredentials';
 
 const NEVER = 3_600_000;
 
@@ -31,7 +32,7 @@ let http: HttpClient;
 let workflowCounter = 0;
 
 beforeAll(async () => {
-	await setupN8n();
+	await ensureEnvironment();
 	account = await startEmulator({ timings: { queuedMs: NEVER, runningMs: NEVER } });
 	otherAccount = await startEmulator({ timings: { queuedMs: NEVER, runningMs: NEVER }, credentials: OTHER_ACCOUNT });
 	http = new HttpClient({ retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 50 } });
@@ -41,7 +42,7 @@ afterAll(async () => {
 	await http?.close();
 	await account?.close();
 	await otherAccount?.close();
-	teardownN8n();
+	disposeHarness();
 });
 
 beforeEach(() => {
@@ -53,7 +54,7 @@ afterEach(() => jest.restoreAllMocks());
 
 function harness(provider: ProviderId, emulator = account): WebhookTriggerHarness {
 	workflowCounter += 1;
-	return new WebhookTriggerHarness(provider, emulatorCredentials(provider, emulator), {}, `wf-reads-${workflowCounter}`);
+	return new WebhookTriggerHarness(provider, emulatorCredentialData(provider, emulator), {}, `wf-reads-${workflowCounter}`);
 }
 
 async function finishedJobs(provider: ProviderId, count: number, emulator = account): Promise<Job[]> {
@@ -111,7 +112,7 @@ describe.each(PROVIDER_IDS)('Kling Video Trigger credential reads, %s', (provide
 		const h = harness(provider);
 		const [before] = await finishedJobs(provider, 1);
 		await h.deliver(account.signedDelivery(provider, before.jobId));
-		h.editCredential(emulatorCredentials(provider, otherAccount));
+		h.editCredential(emulatorCredentialData(provider, otherAccount));
 		const [after] = await finishedJobs(provider, 1, otherAccount);
 		const result = await h.deliver(otherAccount.signedDelivery(provider, after.jobId));
 		expect(result).toMatchObject({ status: 200, started: true });
@@ -124,7 +125,7 @@ describe.each(PROVIDER_IDS)('Kling Video Trigger credential reads, %s', (provide
 		const h = harness(provider);
 		const [first, second] = await finishedJobs(provider, 2);
 		await h.deliver(account.signedDelivery(provider, first.jobId));
-		const wrong = { ...emulatorCredentials(provider, account), apiToken: 'r8_wrong', apiKey: 'wrong:wrong', accessKey: 'wrong', secretKey: 'wrong' };
+		const wrong = { ...emulatorCredentialData(provider, account), apiToken: 'r8_wrong', apiKey: 'wrong:wrong', accessKey: 'wrong', secretKey: 'wrong' };
 		h.editCredential(wrong);
 		aMinuteLater();
 		const result = await h.deliver(account.signedDelivery(provider, second.jobId));

@@ -5,15 +5,13 @@
  * save is made by hand (the stored static data set back to what it was before), and the next
  * request to this process must write the dropped key back.
  */
-import { Logger } from '@n8n/backend-common';
-import { Container } from '@n8n/di';
-
 import { EMITTED_KEY, MAX_REMEMBERED_DELIVERIES } from '../../nodes/KlingVideoTrigger/delivery';
 import { resetDeliveryClaims, SeenSet } from '../../nodes/shared/dedupe';
 import type { Job } from '../../nodes/shared/job';
 import { startEmulator, type Emulator } from '../emulator';
 import { clientFor, HttpClient, submitJobs } from './jobs';
-import { emulatorCredentials, setupN8n, teardownN8n, WebhookTriggerHarness } from './triggerHarness';
+import { disposeHarness, ensureEnvironment, WebhookTriggerHarness } from '../harness';
+import { emulatorCredentialData } from '../support/emulatorCredentials';
 
 const NEVER = 3_600_000;
 const provider = 'replicate';
@@ -21,7 +19,7 @@ let emulator: Emulator;
 let http: HttpClient;
 
 beforeAll(async () => {
-	await setupN8n();
+	await ensureEnvironment();
 	emulator = await startEmulator({ timings: { queuedMs: NEVER, runningMs: NEVER } });
 	http = new HttpClient({ retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 50 } });
 });
@@ -29,7 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await http?.close();
 	await emulator?.close();
-	teardownN8n();
+	disposeHarness();
 });
 
 beforeEach(() => resetDeliveryClaims());
@@ -44,8 +42,7 @@ const recorded = (h: WebhookTriggerHarness) =>
 	new SeenSet((h.storedStaticData[`node:${h.nodeName}`] as Record<string, unknown> | undefined)?.[EMITTED_KEY], MAX_REMEMBERED_DELIVERIES);
 
 function harness(name: string): WebhookTriggerHarness {
-	Container.get(Logger);
-	return new WebhookTriggerHarness(provider, emulatorCredentials(provider, emulator), { options: { downloadVideo: false } }, name);
+	return new WebhookTriggerHarness(provider, emulatorCredentialData(provider, emulator), { options: { downloadVideo: false } }, name);
 }
 
 it('writes back a key that a concurrent save by another process dropped, with the next request it handles', async () => {

@@ -5,10 +5,10 @@ import type { Job, ProviderId, VideoRequest } from '../../nodes/shared/job';
 import { getProvider } from '../../nodes/shared/providers';
 import type { ProviderClient } from '../../nodes/shared/providers/types';
 import type { Emulator } from '../emulator';
-import { emulatorCredentials } from './triggerHarness';
+import { emulatorCredentialData } from '../support/emulatorCredentials';
 
 export function clientFor(provider: ProviderId, emulator: Emulator, http: HttpClient): ProviderClient {
-	return getProvider(provider).connect(toProviderCredentials(provider, emulatorCredentials(provider, emulator)), http);
+	return getProvider(provider).connect(toProviderCredentials(provider, emulatorCredentialData(provider, emulator)), http);
 }
 
 /** A text-to-video request every provider accepts (a mode only where the provider takes it). */

@@ -14,7 +14,8 @@ import { PROVIDERS } from '../../nodes/shared/providers';
 import { operationsOf } from '../../nodes/shared/providers/table';
 import { startEmulator, type Emulator } from '../emulator';
 import { clientFor, HttpClient, submitJobs } from './jobs';
-import { emulatorCredentials, PollTriggerHarness, setupN8n, teardownN8n } from './triggerHarness';
+import { disposeHarness, ensureEnvironment, PollTriggerHarness } from '../harness';
+import { emulatorCredentialData } from '../support/emulatorCredentials';
 
 const NEVER = 3_600_000;
 
@@ -24,7 +25,7 @@ let logger: Logger;
 let counter = 0;
 
 beforeAll(async () => {
-	({ logger } = await setupN8n());
+	({ logger } = await ensureEnvironment());
 	emulator = await startEmulator({ timings: { queuedMs: NEVER, runningMs: NEVER } });
 	http = new HttpClient({ retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 50 } });
 });
@@ -32,12 +33,12 @@ beforeAll(async () => {
 afterAll(async () => {
 	await http?.close();
 	await emulator?.close();
-	teardownN8n();
+	disposeHarness();
 });
 
 afterEach(() => jest.restoreAllMocks());
 
-function harness(provider: ProviderId, parameters = {}, credentials = emulatorCredentials(provider, emulator)) {
+function harness(provider: ProviderId, parameters = {}, credentials = emulatorCredentialData(provider, emulator)) {
 	counter += 1;
 	return new PollTriggerHarness(provider, credentials, parameters, `wf-poll-${counter}`);
 }
@@ -137,7 +138,7 @@ describe.each(PROVIDER_IDS)('Kling Video Jobs Trigger on %s', (provider) => {
 
 describe('Kling Video Jobs Trigger options and errors', () => {
 	it('throws a NodeApiError when the very first poll fails, and records no cursor', async () => {
-		const h = harness('replicate', {}, { ...emulatorCredentials('replicate', emulator), apiToken: 'r8_wrong' });
+		const h = harness('replicate', {}, { ...emulatorCredentialData('replicate', emulator), apiToken: 'r8_wrong' });
 		const failure = await h.poll().then(
 			() => undefined,
 			(error: unknown) => error,

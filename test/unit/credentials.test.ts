@@ -19,7 +19,6 @@ import { KlingVideoWavespeedApi } from '../../credentials/KlingVideoWavespeedApi
 import {
 	CREDENTIAL_TYPES,
 	CredentialFieldError,
-	emulatorBaseUrl,
 	KLING_REGIONS,
 	providerOfCredentialType,
 	toProviderCredentials,
@@ -34,6 +33,7 @@ import {
 	KLING_JWT_LIFETIME_SECONDS,
 	KLING_JWT_NOT_BEFORE_SKEW_SECONDS,
 } from '../../nodes/shared/providers/kling/jwt';
+import { emulatorBaseUrl } from '../support/emulatorCredentials';
 
 const ROOT = resolve(__dirname, '../..');
 

@@ -4,8 +4,6 @@ import { sseEvents, toResponse } from '../../nodes/shared/http';
 import type { VideoRequest } from '../../nodes/shared/job';
 import {
 	describeFalDetail,
-	falAdapter,
-	falCapabilities,
 	falEndpointMatch,
 	falEndpointOf,
 	falHttpError,
@@ -18,19 +16,15 @@ import {
 } from '../../nodes/shared/providers/fal/adapter';
 import { FAL_MODELS } from '../../nodes/shared/providers/fal/models';
 import type { ModelId } from '../../nodes/shared/providers/models';
-import { modelsOf, modesOf, offeredFields, operationsOf, rowOf, type OperationRow } from '../../nodes/shared/providers/table';
+import { modesOf, offeredFields, type OperationRow } from '../../nodes/shared/providers/table';
 import { parseFalAnswer, falStatusSchema } from '../../nodes/shared/providers/fal/schemas';
 import { MalformedResponseError } from '../../nodes/shared/errors';
+import { rowsOf, sorted } from './mappingHelpers';
 
 const jsonResponse = (status: number, body: unknown, headers: Record<string, string> = {}) =>
 	toResponse(status, { 'content-type': 'application/json', ...headers }, Buffer.from(JSON.stringify(body)));
 
-const row = (model: ModelId, operation: VideoRequest['operation']): OperationRow => {
-	const found = rowOf(FAL_MODELS, model, operation);
-	if (!found) throw new Error(`fal has no ${model} ${operation} row`);
-	return found;
-};
-const sorted = (fields: readonly string[]) => [...fields].sort();
+const row = rowsOf(FAL_MODELS, 'fal');
 
 const t2v: VideoRequest = {
 	operation: 'textToVideo',
@@ -322,26 +316,7 @@ describe('sseEvents', () => {
 	});
 });
 
-describe('falCapabilities and model table', () => {
-	it('keeps only provider-level facts in the capabilities; the models are the table', () => {
-		expect(falCapabilities).toEqual({
-			defaultNegativePrompt: 'blur, distort, and low quality',
-			longPoll: 'statusStream',
-			webhookScheme: 'ed25519Jwks',
-			outputRetentionSeconds: 604800,
-			idempotentSubmit: false,
-			cancel: true,
-			listsVoices: false,
-		});
-		expect(falAdapter.models).toBe(FAL_MODELS);
-	});
-
-	it('offers the four operations with Kling v2.6, and Kling v3 for all but Create Voice', () => {
-		expect(sorted(operationsOf(FAL_MODELS))).toEqual(['createVoice', 'imageToVideo', 'motionControl', 'textToVideo']);
-		expect(modelsOf(FAL_MODELS, 'textToVideo')).toEqual(['kling-v2.6', 'kling-v3']);
-		expect(modelsOf(FAL_MODELS, 'motionControl')).toEqual(['kling-v2.6', 'kling-v3']);
-		expect(modelsOf(FAL_MODELS, 'createVoice')).toEqual(['kling-v2.6']);
-	});
+describe('fal model table', () => {
 
 	it('offers fal-specific fields only', () => {
 		// Image to video has no aspect_ratio (the start image decides) and no cfg_scale.

@@ -5,8 +5,6 @@ import { ProviderApiError } from '../../nodes/shared/errors';
 import {
 	KLING_EXTERNAL_ID,
 	KLING_PATHS,
-	klingAdapter,
-	klingCapabilities,
 	klingError,
 	klingExternalTaskId,
 	klingIsFinal,
@@ -17,25 +15,13 @@ import {
 import { KLING_MODELS } from '../../nodes/shared/providers/kling/models';
 import { klingTaskSchema, parseKlingAnswer } from '../../nodes/shared/providers/kling/schemas';
 import type { ModelId } from '../../nodes/shared/providers/models';
-import { modelsOf, offeredFields, operationsOf, rowOf, type OperationRow } from '../../nodes/shared/providers/table';
+import { modelsOf, offeredFields, operationsOf, type OperationRow } from '../../nodes/shared/providers/table';
+import { caught, rowsOf } from './mappingHelpers';
 
 const envelope = (status: number, code: number, message: string) =>
 	toResponse(status, { 'content-type': 'application/json' }, Buffer.from(JSON.stringify({ code, message, request_id: 'rq' })));
 
-function caught(run: () => unknown): Error {
-	try {
-		run();
-	} catch (error) {
-		return error as Error;
-	}
-	throw new Error('expected an error');
-}
-
-const row = (model: ModelId, operation: VideoRequest['operation']): OperationRow => {
-	const found = rowOf(KLING_MODELS, model, operation);
-	if (!found) throw new Error(`Kling has no ${model} ${operation} row`);
-	return found;
-};
+const row = rowsOf(KLING_MODELS, 'Kling');
 /** Every (model, operation) row of the table. */
 const allRows = () =>
 	(Object.entries(KLING_MODELS) as [ModelId, Record<string, OperationRow>][]).flatMap(([model, rows]) =>
@@ -430,19 +416,7 @@ describe('klingJob', () => {
 	});
 });
 
-describe('klingCapabilities and model table', () => {
-	it('keeps only provider-level facts in the capabilities: idempotent, unsigned callbacks, no cancel, voices listed', () => {
-		expect(klingCapabilities).toEqual({
-			longPoll: null,
-			webhookScheme: 'unsignedRefetch',
-			outputRetentionSeconds: 2592000,
-			idempotentSubmit: true,
-			cancel: false,
-			listsVoices: true,
-		});
-		expect(klingCapabilities.defaultNegativePrompt).toBeUndefined();
-		expect(klingAdapter.models).toBe(KLING_MODELS);
-	});
+describe('Kling model table', () => {
 
 	it('offers all four operations; no row takes cfgScale; every video row caps prompts at 2500', () => {
 		expect([...operationsOf(KLING_MODELS)].sort()).toEqual(['createVoice', 'imageToVideo', 'motionControl', 'textToVideo']);

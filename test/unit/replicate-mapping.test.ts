@@ -2,11 +2,8 @@
 import { MalformedResponseError, ProviderApiError } from '../../nodes/shared/errors';
 import { toResponse } from '../../nodes/shared/http';
 import type { VideoRequest } from '../../nodes/shared/job';
-import type { ModelId } from '../../nodes/shared/providers/models';
 import {
-	replicateAdapter,
 	replicateApiError,
-	replicateCapabilities,
 	replicateJob,
 	replicateOperationOf,
 	replicateRetryDelayHint,
@@ -14,46 +11,14 @@ import {
 } from '../../nodes/shared/providers/replicate/adapter';
 import { REPLICATE_MODELS } from '../../nodes/shared/providers/replicate/models';
 import { parseReplicate, replicatePredictionSchema } from '../../nodes/shared/providers/replicate/schemas';
-import { modelsOf, modesOf, offeredFields, operationsOf, rowOf, type OperationRow } from '../../nodes/shared/providers/table';
+import { modesOf, offeredFields } from '../../nodes/shared/providers/table';
+import { caught, rowsOf, sorted } from './mappingHelpers';
 
 const json = (status: number, body: unknown) => toResponse(status, { 'content-type': 'application/json' }, Buffer.from(JSON.stringify(body)));
 
-function caught(run: () => unknown): Error {
-	try {
-		run();
-	} catch (error) {
-		return error as Error;
-	}
-	throw new Error('expected an error');
-}
+const row = rowsOf(REPLICATE_MODELS, 'Replicate');
 
-const row = (model: ModelId, operation: VideoRequest['operation']): OperationRow => {
-	const found = rowOf(REPLICATE_MODELS, model, operation);
-	if (!found) throw new Error(`Replicate has no ${model} ${operation} row`);
-	return found;
-};
-const sorted = (fields: readonly string[]) => [...fields].sort();
-
-describe('Replicate capabilities and model table', () => {
-	it('keeps only provider-level facts in the capabilities; the models are the table', () => {
-		expect(replicateCapabilities).toEqual({
-			longPoll: null,
-			webhookScheme: 'standardWebhooks',
-			outputRetentionSeconds: 3600,
-			idempotentSubmit: false,
-			cancel: true,
-			listsVoices: false,
-		});
-		expect(replicateAdapter.models).toBe(REPLICATE_MODELS);
-	});
-
-	it('offers text, image and motion control but not create voice; motion control only with Kling v2.6', () => {
-		expect(sorted(operationsOf(REPLICATE_MODELS))).toEqual(['imageToVideo', 'motionControl', 'textToVideo']);
-		expect(modelsOf(REPLICATE_MODELS, 'textToVideo')).toEqual(['kling-v2.6', 'kling-v3']);
-		expect(modelsOf(REPLICATE_MODELS, 'imageToVideo')).toEqual(['kling-v2.6', 'kling-v3']);
-		expect(modelsOf(REPLICATE_MODELS, 'motionControl')).toEqual(['kling-v2.6']);
-		expect(modelsOf(REPLICATE_MODELS, 'createVoice')).toEqual([]);
-	});
+describe('Replicate model table', () => {
 
 	it('Kling v2.6 takes no voices, end image or cfg scale, and text and image to video only in mode Pro', () => {
 		for (const operation of ['textToVideo', 'imageToVideo', 'motionControl'] as const) {

@@ -3,37 +3,22 @@ import { MalformedResponseError, ProviderApiError } from '../../nodes/shared/err
 import { toResponse } from '../../nodes/shared/http';
 import type { VideoRequest } from '../../nodes/shared/job';
 import { tableOf } from '../../nodes/shared/providers';
-import { modelsOf, modesOf, offeredFields, operationsOf, rowOf } from '../../nodes/shared/providers/table';
+import { modesOf, offeredFields } from '../../nodes/shared/providers/table';
 import { requestProblems } from '../../nodes/shared/providers/validation';
 import {
 	toWavespeedInput,
-	wavespeedAdapter,
 	wavespeedApiError,
-	wavespeedCapabilities,
 	wavespeedEndpointMatch,
 	wavespeedJob,
 } from '../../nodes/shared/providers/wavespeed/adapter';
 import { WAVESPEED_MODELS } from '../../nodes/shared/providers/wavespeed/models';
 import { parseWavespeed, wavespeedPredictionSchema, wavespeedSecretSchema } from '../../nodes/shared/providers/wavespeed/schemas';
+import { caught, rowsOf, sorted } from './mappingHelpers';
 
 const json = (status: number, body: unknown) => toResponse(status, { 'content-type': 'application/json' }, Buffer.from(JSON.stringify(body)));
 
-function caught(run: () => unknown): Error {
-	try {
-		run();
-	} catch (error) {
-		return error as Error;
-	}
-	throw new Error('expected an error');
-}
-
 const problems = (request: VideoRequest) => requestProblems(tableOf('wavespeed'), request).map((problem) => problem.message);
-const row = (model: 'kling-v2.6' | 'kling-v3', operation: VideoRequest['operation']) => {
-	const found = rowOf(WAVESPEED_MODELS, model, operation);
-	if (!found) throw new Error(`WaveSpeed has no ${model} ${operation} row`);
-	return found;
-};
-const sorted = (fields: readonly string[]) => [...fields].sort();
+const row = rowsOf(WAVESPEED_MODELS, 'WaveSpeed');
 
 type ImageToVideo = Extract<VideoRequest, { operation: 'imageToVideo' }>;
 const i2v = (extra: Partial<ImageToVideo> = {}): ImageToVideo => ({
@@ -44,26 +29,7 @@ const i2v = (extra: Partial<ImageToVideo> = {}): ImageToVideo => ({
 	...extra,
 });
 
-describe('WaveSpeed capabilities and model table', () => {
-	it('keeps only provider-level facts in the capabilities; the models are the table', () => {
-		expect(wavespeedCapabilities).toEqual({
-			longPoll: null,
-			webhookScheme: 'wavespeedHmacHex',
-			outputRetentionSeconds: 7 * 24 * 3600,
-			idempotentSubmit: false,
-			cancel: false,
-			listsVoices: false,
-		});
-		expect(wavespeedAdapter.models).toBe(WAVESPEED_MODELS);
-	});
-
-	it('offers all four operations with Kling v2.6, and Kling v3 for all but Create Voice', () => {
-		expect(sorted(operationsOf(WAVESPEED_MODELS))).toEqual(['createVoice', 'imageToVideo', 'motionControl', 'textToVideo']);
-		expect(modelsOf(WAVESPEED_MODELS, 'textToVideo')).toEqual(['kling-v2.6', 'kling-v3']);
-		expect(modelsOf(WAVESPEED_MODELS, 'imageToVideo')).toEqual(['kling-v2.6', 'kling-v3']);
-		expect(modelsOf(WAVESPEED_MODELS, 'motionControl')).toEqual(['kling-v2.6', 'kling-v3']);
-		expect(modelsOf(WAVESPEED_MODELS, 'createVoice')).toEqual(['kling-v2.6']);
-	});
+describe('WaveSpeed model table', () => {
 
 	it('Kling v2.6 Pro takes the fields WaveSpeed lists for it', () => {
 		expect(sorted(offeredFields(row('kling-v2.6', 'textToVideo'), 'pro'))).toEqual([

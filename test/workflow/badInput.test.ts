@@ -9,7 +9,7 @@ import type { ProviderId } from '../../nodes/shared/job';
 import { startEmulator, type Emulator } from '../emulator';
 import { makeGif, makePng, makeWebp } from '../fixtures/images';
 import { makeMp4WithDuration } from '../fixtures/videos';
-import { makeBinary } from './harness';
+import { makeBinary } from '../harness';
 import { runKling } from './support';
 
 interface BinaryInput {

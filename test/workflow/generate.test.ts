@@ -6,7 +6,7 @@ import { fieldsOffered } from '../../nodes/shared/providers';
 import { startEmulator, type Emulator } from '../emulator';
 import { probeMp4DurationSeconds, probeMp4FrameSize } from '../../nodes/shared/media/probe';
 import { makePng } from '../fixtures/images';
-import { makeBinary, binaryToBuffer } from './harness';
+import { makeBinary, binaryToBuffer } from '../harness';
 import { NODE_NAME, PROVIDERS, runKling, TEXT_TO_VIDEO } from './support';
 
 

@@ -8,8 +8,9 @@
 import type { INode, INodeParameters } from 'n8n-workflow';
 import type { ProviderId } from '../../nodes/shared/job';
 import { startEmulator, type Emulator } from '../emulator';
-import { binaryToBuffer, chain, node, runWorkflow, startNode } from './harness';
-import { emulatorCredentials, NODE_NAME, TEXT_TO_VIDEO } from './support';
+import { binaryToBuffer, chain, node, runWorkflow, startNode } from '../harness';
+import { NODE_NAME, TEXT_TO_VIDEO } from './support';
+import { emulatorCredentialsByType } from '../support/emulatorCredentials';
 
 let emulator: Emulator;
 beforeAll(async () => {
@@ -22,7 +23,7 @@ const KLING: INodeParameters = { provider: 'kling', ...TEXT_TO_VIDEO, quality: '
 
 /** One workflow, built once: a re-run must present the same node id, as n8n's stored workflow does. */
 function workflow(parameters: INodeParameters, extra: Partial<INode> = {}) {
-	return { nodes: [startNode(), node(NODE_NAME, parameters, extra)], connections: chain('Start', NODE_NAME), credentials: emulatorCredentials(emulator) };
+	return { nodes: [startNode(), node(NODE_NAME, parameters, extra)], connections: chain('Start', NODE_NAME), credentials: emulatorCredentialsByType(emulator) };
 }
 
 describe('Kling: one task per planned job, whatever is retried', () => {

@@ -14,7 +14,7 @@ process.env.N8N_LOG_OUTPUT = 'console';
 
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
-import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { CREDENTIAL_TYPES } from '../../nodes/shared/credentials';
 import type { ProviderId } from '../../nodes/shared/job';
 import { startEmulator, type EmulatedJob, type Emulator } from '../emulator';
@@ -34,7 +34,8 @@ import {
 	type HarnessCredentials,
 	type RunResult,
 	type WebhookCallResult,
-} from './harness';
+} from '../harness';
+import { emulatorCredentialData } from '../support/emulatorCredentials';
 import { NODE_NAME, PROVIDERS, TEXT_TO_VIDEO } from './support';
 
 const SECRETS: EmulatorCredentials = {
@@ -177,13 +178,7 @@ afterEach(() => {
 // Running the node
 
 function credentialsFor(provider: ProviderId, wrong = false): HarnessCredentials {
-	const base = {
-		replicate: { apiToken: SECRETS.replicateToken, baseUrl: emulator.baseUrls.replicate },
-		fal: { apiKey: SECRETS.falKey, baseUrl: emulator.baseUrls.falRoot },
-		wavespeed: { apiKey: SECRETS.wavespeedKey, baseUrl: emulator.baseUrls.wavespeed },
-		kling: { accessKey: SECRETS.klingAccessKey, secretKey: SECRETS.klingSecretKey, region: 'singapore', baseUrl: emulator.baseUrls.kling },
-	}[provider] as ICredentialDataDecryptedObject;
-	return { [CREDENTIAL_TYPES[provider]]: { ...base, ...(wrong ? WRONG[provider] : {}), useCustomBaseUrl: true } };
+	return { [CREDENTIAL_TYPES[provider]]: { ...emulatorCredentialData(provider, emulator), ...(wrong ? WRONG[provider] : {}) } };
 }
 
 async function run(provider: ProviderId, parameters: INodeParameters, options: { wrong?: boolean; continueOnFail?: boolean; binary?: IDataObject } = {}) {

@@ -1,29 +1,14 @@
 /**
- * What the Kling Video workflow tests share: credentials that point each provider at the running
- * emulator, and a workflow of Start → Kling Video with the given parameters.
+ * What the Kling Video workflow tests share: a workflow of Start → Kling Video with the given
+ * parameters, its credentials pointing each provider at the running emulator.
  */
 import type { INodeParameters } from 'n8n-workflow';
-import { CREDENTIAL_TYPES } from '../../nodes/shared/credentials';
 import type { ProviderId } from '../../nodes/shared/job';
-import { EMULATOR_CREDENTIALS, type Emulator } from '../emulator';
-import { chain, node, runWorkflow, startNode, type RunOptions, type RunResult } from './harness';
+import type { Emulator } from '../emulator';
+import { emulatorCredentialsByType } from '../support/emulatorCredentials';
+import { chain, node, runWorkflow, startNode, type RunOptions, type RunResult } from '../harness';
 
 export const PROVIDERS: ProviderId[] = ['replicate', 'fal', 'wavespeed', 'kling'];
-
-export function emulatorCredentials(emulator: Emulator) {
-	return {
-		[CREDENTIAL_TYPES.replicate]: { apiToken: EMULATOR_CREDENTIALS.replicateToken, useCustomBaseUrl: true, baseUrl: emulator.baseUrls.replicate },
-		[CREDENTIAL_TYPES.fal]: { apiKey: EMULATOR_CREDENTIALS.falKey, useCustomBaseUrl: true, baseUrl: emulator.baseUrls.falRoot },
-		[CREDENTIAL_TYPES.wavespeed]: { apiKey: EMULATOR_CREDENTIALS.wavespeedKey, useCustomBaseUrl: true, baseUrl: emulator.baseUrls.wavespeed },
-		[CREDENTIAL_TYPES.kling]: {
-			accessKey: EMULATOR_CREDENTIALS.klingAccessKey,
-			secretKey: EMULATOR_CREDENTIALS.klingSecretKey,
-			region: 'singapore',
-			useCustomBaseUrl: true,
-			baseUrl: emulator.baseUrls.kling,
-		},
-	};
-}
 
 export const NODE_NAME = 'Kling Video';
 
@@ -36,7 +21,7 @@ export async function runKling(
 	return await runWorkflow({
 		nodes: [startNode(), node(NODE_NAME, parameters, continueOnFail ? { onError: 'continueRegularOutput' } : {})],
 		connections: chain('Start', NODE_NAME),
-		credentials: emulatorCredentials(emulator),
+		credentials: emulatorCredentialsByType(emulator),
 		inputItems: [{ json: {} }],
 		...rest,
 	});

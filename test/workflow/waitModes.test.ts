@@ -4,7 +4,7 @@
  * Request counts come from the emulator, which saw every call.
  */
 import { startEmulator, type Emulator, type WebhookRecord } from '../emulator';
-import { binaryToBuffer, callWaitingWebhook, type RunResult } from './harness';
+import { binaryToBuffer, callWaitingWebhook, type RunResult } from '../harness';
 import { NODE_NAME, PROVIDERS, runKling, TEXT_TO_VIDEO } from './support';
 
 let emulator: Emulator;

@@ -8,6 +8,4 @@ export interface ProviderEntry extends ProviderAdapter {
 	credentialLabel: string;
 	/** The credential fields holding secrets, with the labels the user sees. */
 	secretFields: ReadonlyArray<{ name: string; label: string }>;
-	/** The credential's Base URL that points it at the provider emulator listening on `origin` (tests, demo). */
-	emulatorBaseUrl(origin: string): string;
 }

@@ -7,6 +7,4 @@ export const falProvider = {
 	credentialType: 'klingVideoFalApi',
 	credentialLabel: 'fal.ai',
 	secretFields: [{ name: 'apiKey', label: 'API Key' }],
-	/** The credential's Base URL a root under which each fal host has a path prefix (`/fal-queue` = queue.fal.run, `/fal-api` = api.fal.ai, `/fal-rest` = rest.fal.ai). */
-	emulatorBaseUrl: (origin) => origin,
 } as const satisfies ProviderEntry;

@@ -10,6 +10,4 @@ export const klingProvider = {
 		{ name: 'accessKey', label: 'Access Key' },
 		{ name: 'secretKey', label: 'Secret Key' },
 	],
-	/** The credential's Base URL replaces the regional host, without `/v1`. */
-	emulatorBaseUrl: (origin) => `${origin}/kling`,
 } as const satisfies ProviderEntry;

@@ -7,6 +7,4 @@ export const replicateProvider = {
 	credentialType: 'klingVideoReplicateApi',
 	credentialLabel: 'Replicate',
 	secretFields: [{ name: 'apiToken', label: 'API Token' }],
-	/** The credential's Base URL replaces `https://api.replicate.com/v1`. */
-	emulatorBaseUrl: (origin) => `${origin}/replicate/v1`,
 } as const satisfies ProviderEntry;

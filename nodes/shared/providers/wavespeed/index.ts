@@ -7,6 +7,4 @@ export const wavespeedProvider = {
 	credentialType: 'klingVideoWavespeedApi',
 	credentialLabel: 'WaveSpeed',
 	secretFields: [{ name: 'apiKey', label: 'API Key' }],
-	/** The credential's Base URL replaces `https://api.wavespeed.ai/api/v3`. */
-	emulatorBaseUrl: (origin) => `${origin}/wavespeed/api/v3`,
 } as const satisfies ProviderEntry;

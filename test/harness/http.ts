@@ -46,24 +46,25 @@ export interface FakeRequest {
 	header(name: string): string | string[] | undefined;
 }
 
+/** The bytes as received and the parsed body: each from the other when only one is given. */
+function bodyOf(request: WebhookRequest): { rawBody: Buffer; body: unknown } {
+	if (request.rawBody === undefined) {
+		const body = request.body;
+		return { rawBody: Buffer.from(body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body)), body: body ?? {} };
+	}
+	const rawBody = Buffer.isBuffer(request.rawBody) ? request.rawBody : Buffer.from(request.rawBody);
+	if (request.body !== undefined) return { rawBody, body: request.body ?? {} };
+	try {
+		return { rawBody, body: JSON.parse(rawBody.toString('utf8')) ?? {} };
+	} catch {
+		return { rawBody, body: {} };
+	}
+}
+
 export function makeRequest(request: WebhookRequest): FakeRequest {
 	const headers: Record<string, string | string[] | undefined> = {};
 	for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
-	let rawBody: Buffer;
-	let body = request.body;
-	if (request.rawBody !== undefined) {
-		rawBody = Buffer.isBuffer(request.rawBody) ? request.rawBody : Buffer.from(request.rawBody);
-		if (body === undefined) {
-			try {
-				body = JSON.parse(rawBody.toString('utf8'));
-			} catch {
-				body = {};
-			}
-		}
-	} else {
-		rawBody = Buffer.from(body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body));
-	}
-	body ??= {};
+	const { rawBody, body } = bodyOf(request);
 	if (headers['content-type'] === undefined && rawBody.length) headers['content-type'] = 'application/json';
 	if (headers['content-length'] === undefined) headers['content-length'] = String(rawBody.length);
 	const url = new URL(request.url ?? '/', 'http://localhost:5678');

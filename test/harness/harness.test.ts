@@ -39,7 +39,7 @@ import {
 	runWorkflow,
 	startNode,
 	startWorkflow,
-} from './harness';
+} from '.';
 
 function describeNode(name: string, extra: Partial<INodeTypeDescription> = {}): INodeTypeDescription {
 	return {

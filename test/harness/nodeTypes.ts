@@ -24,7 +24,7 @@ import {
 } from 'n8n-workflow';
 
 export const PACKAGE_NAME = 'n8n-nodes-kling-video';
-const PACKAGE_ROOT = path.resolve(__dirname, '../../..');
+const PACKAGE_ROOT = path.resolve(__dirname, '../..');
 
 /** Type of the harness's start node: it emits the run's `inputItems`. */
 export const HARNESS_START_NODE_TYPE = 'n8n-harness.start';

@@ -57,7 +57,7 @@ export interface CredentialRequest {
 	credentialId?: string | null;
 }
 
-const PACKAGE_ROOT = path.resolve(__dirname, '../../..');
+const PACKAGE_ROOT = path.resolve(__dirname, '../..');
 
 let packageCredentialTypes: Map<string, ICredentialType> | undefined;
 

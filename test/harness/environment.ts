@@ -4,8 +4,8 @@
  * n8n's config classes read `process.env` when the container first builds them. So the
  * environment variables are set here, before the first `Container.get`, and point every
  * folder n8n wants (its user folder with the `config` file, the binary data store) into one
- * temporary directory, removed by `disposeHarness()` (the harness registers it with jest's
- * `afterAll`).
+ * temporary directory, removed by `disposeHarness()` (test/harness/index.ts registers it with
+ * jest's `afterAll`).
  *
  * Jest gives each test file its own copy of `process.env`, so nothing leaks to other files.
  */
@@ -22,6 +22,8 @@ export interface HarnessEnvironment {
 	root: string;
 	binaryDataPath: string;
 	binaryDataService: BinaryDataService;
+	/** n8n's logger (tests spy on it). */
+	logger: Logger;
 }
 
 let ready: Promise<HarnessEnvironment> | undefined;
@@ -54,13 +56,13 @@ export async function ensureEnvironment(): Promise<HarnessEnvironment> {
 		setEnvDefault('N8N_DIAGNOSTICS_ENABLED', 'false');
 
 		// The Logger's constructor also initialises n8n-workflow's LoggerProxy.
-		Container.get(Logger);
+		const logger = Container.get(Logger);
 		// Built eagerly so its config file lands in the temp folder now, not mid-execution.
 		Container.get(InstanceSettings);
 
 		const binaryDataService = Container.get(BinaryDataService);
 		await binaryDataService.init();
-		return { root, binaryDataPath, binaryDataService };
+		return { root, binaryDataPath, binaryDataService, logger };
 	})();
 	return await ready;
 }
