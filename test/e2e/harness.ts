@@ -86,6 +86,9 @@ export function variant(
 		if (!node.type.startsWith('n8n-nodes-kling-video.')) continue;
 		node.parameters.provider = options.provider;
 		node.credentials = { [CREDENTIAL_TYPE[options.provider]]: CREDENTIAL_REF[options.provider] };
+		// Kling publishes no unit price for v2.6, so a cost cap refuses such a run (test/workflow/spend.test.ts).
+		const runOptions = node.parameters.options as Record<string, unknown> | undefined;
+		if (options.provider === 'kling' && runOptions?.maxEstimatedCostUsd) delete runOptions.maxEstimatedCostUsd;
 	}
 	return workflow;
 }
