@@ -4,11 +4,11 @@
  * and the node reads exactly those fields.
  */
 import type { IDisplayOptions } from 'n8n-workflow';
-import { PROVIDER_IDS, type GenerationOperation, type ProviderId, type Quality } from '../../shared/job';
-import { PROVIDERS } from '../../shared/providers';
-import type { ModelId } from '../../shared/providers/models';
-import { modelsOf, offeredFields, rowOf, tiersOf, type OperationRow } from '../../shared/providers/table';
-import type { RequestField } from '../../shared/providers/types';
+import { PROVIDER_IDS, type GenerationOperation, type ProviderId, type Quality } from '../../../shared/job';
+import { PROVIDERS } from '../../../shared/providers';
+import type { ModelId } from '../../../shared/providers/models';
+import { modelsOf, offeredFields, rowOf, tiersOf, type OperationRow } from '../../../shared/providers/table';
+import type { RequestField } from '../../../shared/providers/types';
 
 export interface Offer {
 	provider: ProviderId;
