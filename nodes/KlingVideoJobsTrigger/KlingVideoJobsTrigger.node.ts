@@ -6,12 +6,13 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { credentialDescriptions, providerProperty } from '../KlingVideo/description/operations';
+import { credentialDescriptions, providerProperty } from '../shared/providerSelector';
 import { GENERATION_OPERATIONS, PROVIDER_IDS, type GenerationOperation } from '../shared/job';
 import { PROVIDERS } from '../shared/providers';
 import { operationsOf } from '../shared/providers/table';
 import { BINARY_PROPERTY_OPTION, DOWNLOAD_VIDEO_OPTION } from '../shared/outputOptions';
-import { eventsProperty } from '../KlingVideoTrigger/triggerCommon';
+import { onProviderSubtitle } from '../shared/subtitles';
+import { eventsProperty } from '../shared/triggerCommon';
 import { DEFAULT_LOOKBACK_MINUTES, DEFAULT_MAX_PAGES, pollJobs } from './poll';
 
 const OPERATION_LABELS: Record<GenerationOperation, string> = {
@@ -47,7 +48,7 @@ export class KlingVideoJobsTrigger implements INodeType {
 		icon: { light: 'file:klingVideoJobsTrigger.svg', dark: 'file:klingVideoJobsTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ "on " + $parameter["provider"] }}',
+		subtitle: onProviderSubtitle,
 		description:
 			'Starts the workflow for each Kling video job that finished on Replicate, fal.ai, WaveSpeed or the Kling API since the last poll',
 		defaults: { name: 'Kling Video Jobs Trigger' },

@@ -27,7 +27,7 @@ import {
 	toTriggerError,
 	triggerItem,
 	type TriggerEvent,
-} from '../KlingVideoTrigger/triggerCommon';
+} from '../shared/triggerCommon';
 
 export const CURSOR_KEY = 'cursor';
 export const HANDLED_KEY = 'handledJobs';

@@ -7,11 +7,13 @@ import type {
 } from 'n8n-workflow';
 import { connectProvider } from '../shared/connect';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { credentialDescriptions, providerProperty } from '../KlingVideo/description/operations';
+import { credentialDescriptions, providerProperty } from '../shared/providerSelector';
 import type { ProviderId } from '../shared/job';
 import { handleDelivery } from './delivery';
+import { WEBHOOK_TRIGGER_DESCRIPTION } from '../shared/nodeTexts';
 import { BINARY_PROPERTY_OPTION, DOWNLOAD_VIDEO_OPTION } from '../shared/outputOptions';
-import { eventsProperty, toTriggerError } from './triggerCommon';
+import { onProviderSubtitle } from '../shared/subtitles';
+import { eventsProperty, toTriggerError } from '../shared/triggerCommon';
 
 export class KlingVideoTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -20,8 +22,8 @@ export class KlingVideoTrigger implements INodeType {
 		icon: { light: 'file:klingVideoTrigger.svg', dark: 'file:klingVideoTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ "on " + $parameter["provider"] }}',
-		description: 'Starts the workflow when a Kling video job on Replicate, fal.ai, WaveSpeed or the Kling API finishes',
+		subtitle: onProviderSubtitle,
+		description: WEBHOOK_TRIGGER_DESCRIPTION,
 		defaults: { name: 'Kling Video Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

@@ -21,29 +21,25 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { readRawBody, verifyDelivery, type RawRequest } from '../shared/webhookVerification';
 import { CredentialFieldError } from '../shared/credentials';
-import { jobToJson } from '../KlingVideo/execute/output';
+import { jobToJson } from '../shared/jobOutput';
 import { claimDelivery, claimedKeys, SeenSet } from '../shared/dedupe';
 import { ProviderApiError, WebhookRejectedError } from '../shared/errors';
 import { isTerminal, type Job, type ProviderId } from '../shared/job';
 import { MAX_WEBHOOK_BODY_BYTES } from '../shared/webhooks/common';
+import { answer } from '../shared/webhookReply';
 import {
 	describeError,
 	readEvents,
 	readOutputOptions,
 	triggerItem,
 	type TriggerEvent,
-} from './triggerCommon';
+} from '../shared/triggerCommon';
 
 /** How many emitted (job, state) pairs the node remembers; the oldest fall off first. */
 export const MAX_REMEMBERED_DELIVERIES = 1000;
 
 /** Where the remembered pairs live in the node's static data. */
 export const EMITTED_KEY = 'emittedJobs';
-
-function answer(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
-	context.getResponseObject().status(status).json(body);
-	return { noWebhookResponse: true };
-}
 
 /** The key a delivery is deduplicated on: the job and the terminal state it reports. */
 export const deliveryKey = (job: Pick<Job, 'jobId' | 'status'>) => `${job.jobId}:${job.status}`;

@@ -2,7 +2,11 @@
  * The package in n8n's editor, driven in Debian's Chromium by playwright-core: set up the owner
  * account, log in, find the nodes in the node creator, add Kling Video to a new workflow and,
  * for every provider and operation, compare the parameter panel with what the node description
- * says n8n must show, and take a screenshot (test/e2e/screenshots/, git-ignored).
+ * says n8n must show, and take a screenshot (test/e2e/screenshots/, git-ignored). Also the
+ * panel rules a new user meets: the node creator's entry describes the action node and lists
+ * every action (Create Voice included), subtitles speak labels, Aspect Ratio Variants are
+ * offered only for Text to Video in a mode that takes several jobs, and Wait for Webhook says
+ * what it needs.
  * Fails on a console error or page error of the editor, and on a missing or unexpected field.
  *
  * KLING_E2E_UPDATE_DOCS=1 also writes docs/node-panel.png (the README's picture).
@@ -16,6 +20,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CREDENTIAL_REF, startEmulator } from '../../scripts/lib/emulator';
 import { REPO_ROOT, startN8n, type N8nInstance } from '../../scripts/lib/n8n';
 import { freePort, stopAll } from '../../scripts/lib/processes';
+import { ACTION_NODE_DESCRIPTION } from '../../nodes/shared/nodeTexts';
 import { loadExample, prepareN8n, PROVIDERS, setupResult, type Provider, type Workflow } from './harness';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -28,8 +33,11 @@ const OWNER = { email: 'owner@example.com', firstName: 'Kling', lastName: 'Owner
 
 /** The node types as packed: the same description n8n loaded. */
 const packageDist = join(REPO_ROOT, 'dist', 'nodes');
-const describeNode = (file: string, exportName: string) =>
-	(new (require(join(packageDist, file))[exportName])() as { description: INodeTypeDescription }).description;
+/** A node's description as n8n uses it: a versioned node's is its default version's. */
+function describeNode(file: string, exportName: string): INodeTypeDescription {
+	const nodeType = new (require(join(packageDist, file))[exportName])() as { description: INodeTypeDescription } | { getNodeType(): { description: INodeTypeDescription } };
+	return 'getNodeType' in nodeType ? nodeType.getNodeType().description : nodeType.description;
+}
 
 const NODES = {
 	klingVideo: { type: 'n8n-nodes-kling-video.klingVideo', description: () => describeNode('KlingVideo/KlingVideo.node.js', 'KlingVideo') },
@@ -184,7 +192,8 @@ async function shownFields(): Promise<string[]> {
 
 async function chooseCredential(provider: Provider): Promise<void> {
 	await page.click('[data-test-id=ndv] [data-test-id=node-credentials-select]');
-	await page.click(`[data-test-id=node-credentials-select-item-${CREDENTIAL_REF[provider].id}]`);
+	// The visible list: a dropdown opened in an earlier panel of the page can linger, hidden, with the same items.
+	await page.locator(`[data-test-id=node-credentials-select-item-${CREDENTIAL_REF[provider].id}]:visible`).first().click();
 	await page.waitForTimeout(300);
 }
 
@@ -242,7 +251,16 @@ test('the node creator finds Kling Video by name', async () => {
 	await page.waitForTimeout(1000);
 	const found = await page.$$eval('[data-test-id=node-creator] [data-test-id=node-creator-item-name]', (items) => items.map((item) => item.textContent?.trim()));
 	expect(found).toContain('Kling Video');
-	await page.locator('[data-test-id=item-iterator-item]', { has: page.getByText('Kling Video', { exact: true }) }).first().click();
+	const entry = page.locator('[data-test-id=item-iterator-item]', { has: page.getByText('Kling Video', { exact: true }) }).first();
+	// The entry speaks of what the action node does (n8n shows the merged trigger's text there, which starts with it).
+	expect(await entry.locator('[data-test-id=node-creator-item-description]').textContent()).toContain(ACTION_NODE_DESCRIPTION);
+	await entry.click();
+	await page.locator('[data-test-id=item-iterator-item]', { hasText: 'Generate a video from text' }).first().waitFor();
+	const actions = await page.$$eval('[data-test-id=node-creator] [data-test-id=item-iterator-item]', (items) => items.map((item) => item.textContent?.trim() ?? ''));
+	await page.locator('[data-test-id=node-creator]').screenshot({ path: join(SCREENSHOTS, 'node-creator-actions.png') });
+	for (const action of ['Generate a video from text', 'Generate a video from an image', 'Transfer motion from a video to an image', 'Create a voice from a sample', 'Get a job', 'Cancel a job']) {
+		expect({ action, listed: actions.some((text) => text.includes(action)) }).toEqual({ action, listed: true });
+	}
 	await page.locator('[data-test-id=item-iterator-item]', { hasText: 'Generate a video from text' }).first().click();
 	await page.waitForSelector('[data-test-id=ndv] [data-test-id=node-parameters]');
 	await screenshot('node-creator-added');
@@ -326,5 +344,64 @@ test.each([
 		await expectFields(expectedFields(description, { provider }), `${name}, ${provider}`);
 		await screenshot(`${node.type.split('.')[1]}-${provider}`);
 	}
+	await closeNode();
+});
+
+/** The options the Options collection offers to add, by label. */
+async function offeredOptions(): Promise<string[]> {
+	// The collection's Add Option control: a button labelled with the collection's `placeholder`.
+	const ndv = page.locator('[data-test-id=ndv]');
+	// An element-plus select whose placeholder is the collection's `placeholder`.
+	const add = ndv.locator('input[placeholder="Add Option"], .el-select__placeholder:has-text("Add Option"), .el-select:has-text("Add Option")').locator('visible=true').first();
+	await add.click({ timeout: 10_000 }).catch(async (error: unknown) => {
+		await page.screenshot({ path: join(SCREENSHOTS, 'debug-add-option.png') });
+		throw error;
+	});
+	await page.waitForTimeout(400);
+	const labels = await page.$$eval('.el-select-dropdown__item, [role=menuitem], [role=option]', (items) =>
+		items.filter((item) => (item as unknown as { offsetParent: unknown }).offsetParent !== null).map((item) => item.textContent?.trim() ?? ''),
+	);
+	await page.keyboard.press('Escape');
+	await page.waitForTimeout(200);
+	return labels;
+}
+
+const canvasText = async (name: string) => (await page.locator('[data-test-id=canvas-node]', { hasText: name }).first().textContent()) ?? '';
+
+test('Kling Video: subtitles use labels, and Aspect Ratio Variants are offered only for Text to Video in a mode that takes several jobs', async () => {
+	await newWorkflow();
+	await pasteNode(NODES.klingVideo.type, 'Labels', { provider: 'fal', operation: 'textToVideo', prompt: 'a mug' });
+	expect(await canvasText('Labels')).toContain('Text to Video · fal.ai');
+	await openNode('Labels');
+	await chooseCredential('fal');
+	expect(await offeredOptions()).toContain('Aspect Ratio Variants');
+	await chooseOption('waitMode', 'Submit Only');
+	expect(await offeredOptions()).toContain('Aspect Ratio Variants');
+	await chooseOption('waitMode', 'Wait for Webhook');
+	const webhookOptions = await offeredOptions();
+	expect(webhookOptions.some((label) => label.startsWith('Aspect Ratio Variants'))).toBe(false);
+	// The notice says what the mode needs: a provider that reaches n8n, and one job per execution.
+	const notice = page.locator('[data-test-id=ndv] [data-test-id=node-parameters]', { hasText: 'WEBHOOK_URL' });
+	await notice.waitFor();
+	expect(await notice.textContent()).toContain('One job per execution');
+	await screenshot('kling-video-wait-for-webhook-notice');
+	await chooseOption('waitMode', 'Wait for Completion');
+	await chooseOption('operation', 'Image to Video');
+	expect(await offeredOptions()).not.toContain('Aspect Ratio Variants');
+	expect((await offeredOptions()).some((label) => label.startsWith('Aspect Ratio Variants'))).toBe(false);
+	await screenshot('kling-video-image-to-video-options');
+	await closeNode();
+	expect(await canvasText('Labels')).toMatch(/Image to Video · (Replicate|fal\.ai|WaveSpeed|Kling API)/);
+	await pasteNode(NODES.klingVideo.type, 'Voice', { provider: 'kling', operation: 'createVoice' });
+	expect(await canvasText('Voice')).toContain('Create Voice · Kling API');
+});
+
+test('Kling Video: variants kept from Text to Video show as "Not Used Here" on Image to Video', async () => {
+	await newWorkflow();
+	await pasteNode(NODES.klingVideo.type, 'Kept Variants', { provider: 'fal', operation: 'imageToVideo', prompt: 'a mug', options: { aspectRatioVariants: ['16:9', '9:16'] } });
+	await openNode('Kept Variants');
+	await chooseCredential('fal');
+	await page.locator('[data-test-id=ndv] [data-test-id=node-parameters]', { hasText: 'Aspect Ratio Variants (Not Used Here)' }).waitFor();
+	await screenshot('kling-video-kept-variants');
 	await closeNode();
 });

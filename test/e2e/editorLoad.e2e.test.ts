@@ -49,7 +49,7 @@ test('n8n loads the package: its nodes with their panels, its credentials, and t
 	]);
 	// The panel n8n serves is the one the package builds (every property, the kept-value copies included).
 	const served = ours.find((node) => node.name.endsWith('.klingVideo'));
-	expect(served?.properties?.length).toBe(new KlingVideo().description.properties.length);
+	expect(served?.properties?.length).toBe(new KlingVideo().getNodeType(1).description.properties.length);
 
 	const credentials = await fetchJson<TypeDescription[]>('/types/credentials.json');
 	expect(credentials.map((credential) => credential.name).filter((name) => name.startsWith('klingVideo')).sort()).toEqual([

@@ -5,13 +5,13 @@
  */
 import { NodeHelpers, type INodeParameters } from 'n8n-workflow';
 import { KlingVideo } from '../../nodes/KlingVideo/KlingVideo.node';
-import { mediaParameterNames, MEDIA_FIELDS } from '../../nodes/KlingVideo/description/media';
+import { mediaParameterNames, MEDIA_FIELDS } from '../../nodes/KlingVideo/v1/description/media';
 import { GENERATION_OPERATIONS, PROVIDER_IDS } from '../../nodes/shared/job';
 import { parameterOf } from '../../nodes/shared/labels';
 import { fieldsOffered, PROVIDERS } from '../../nodes/shared/providers';
 import { modelsOf, modesOf, offeredFields, rowOf } from '../../nodes/shared/providers/table';
 
-const description = new KlingVideo().description;
+const description = new KlingVideo().getNodeType(1).description;
 
 function resolve(values: INodeParameters): INodeParameters {
 	const resolved = NodeHelpers.getNodeParameters(description.properties, values, true, false, null, null);

@@ -93,7 +93,7 @@ const CASES: Case[] = [
 	{ name: 'negative prompt as a list', provider: 'replicate', parameters: t2v({ negativePrompt: '={{ ["blur"] }}' }), message: /Negative Prompt is \["blur"\]: allowed is text; the expression gave a list/ },
 	{ name: 'aspect ratio variant 4:3', provider: 'replicate', parameters: t2v({ options: { aspectRatioVariants: ['16:9', '4:3'] } }), message: /Aspect Ratio Variants contains "4:3": allowed are 16:9, 9:16, 1:1/ },
 	{ name: 'callback URL file://', provider: 'fal', parameters: t2v({ waitMode: 'submitOnly', callbackUrl: 'file:///tmp/hook' }), message: /Callback URL is "file:\/\/\/tmp\/hook": allowed is an http\(s\) URL/ },
-	{ name: 'timeout 0 minutes', provider: 'replicate', parameters: t2v({ timeoutMinutes: 0 }), message: /Timeout \(Minutes\) is 0: allowed is a number of minutes above 0 and at most 60/ },
+	{ name: 'timeout 0 minutes', provider: 'replicate', parameters: t2v({ timeoutMinutes: 0 }), message: /Time Limit \(Minutes\) is 0: allowed is a number of minutes above 0 and at most 60/ },
 	{ name: 'time limit -5 minutes', provider: 'wavespeed', parameters: t2v({ waitMode: 'waitForWebhook', webhookTimeLimitMinutes: -5 }), message: /Time Limit \(Minutes\) is -5: allowed is a number of minutes above 0/ },
 	{ name: 'operation the provider lacks', provider: 'replicate', parameters: { operation: 'createVoice', voiceUrlSource: 'url', voiceUrlUrl: 'https://cdn.example.com/v.mp3' }, message: /Operation is "createVoice": Replicate does not offer it; allowed are Text to Video, Image to Video, Motion Control, Get Job/ },
 

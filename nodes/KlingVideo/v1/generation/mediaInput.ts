@@ -3,13 +3,13 @@
  * binary file checked here (type, size, pixels, length) and uploaded the provider's way.
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
-import type { CharacterOrientation } from '../../shared/job';
-import { checkImage, checkMotionVideo } from '../../shared/media/limits';
-import { probeImage } from '../../shared/media/probe';
-import type { OperationRow } from '../../shared/providers/table';
-import type { ProviderClient, RequestField, UploadableFile } from '../../shared/providers/types';
+import type { CharacterOrientation } from '../../../shared/job';
+import { checkImage, checkMotionVideo } from '../../../shared/media/limits';
+import { probeImage } from '../../../shared/media/probe';
+import type { OperationRow } from '../../../shared/providers/table';
+import type { ProviderClient, RequestField, UploadableFile } from '../../../shared/providers/types';
 import { mediaParameterNames } from '../description/media';
-import { InvalidParameterError } from './invalidParameter';
+import { InvalidParameterError } from '../errors/invalidParameter';
 
 /** `source` is the value of the field's Source parameter that produced it. */
 export type MediaInput = { source: 'url'; url: string } | { source: 'binary'; property: string; file: UploadableFile };

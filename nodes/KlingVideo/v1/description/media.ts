@@ -3,7 +3,7 @@
  * field becomes three parameters: the source switch, the URL and the binary property name.
  */
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
-import type { RequestField } from '../../shared/providers/types';
+import type { RequestField } from '../../../shared/providers/types';
 
 export const MEDIA_FIELDS: readonly RequestField[] = ['startImage', 'endImage', 'image', 'video', 'voiceUrl'];
 

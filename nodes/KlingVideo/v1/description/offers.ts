@@ -4,12 +4,12 @@
  * and the node reads exactly those fields.
  */
 import type { IDisplayOptions } from 'n8n-workflow';
-import { PROVIDER_IDS, type GenerationOperation, type Mode, type ProviderId } from '../../shared/job';
-import { MODE_PARAMETER } from '../../shared/labels';
-import { PROVIDERS } from '../../shared/providers';
-import type { ModelId } from '../../shared/providers/models';
-import { modelsOf, modesOf, offeredFields, rowOf, type OperationRow } from '../../shared/providers/table';
-import type { RequestField } from '../../shared/providers/types';
+import { PROVIDER_IDS, type GenerationOperation, type Mode, type ProviderId } from '../../../shared/job';
+import { MODE_PARAMETER } from '../../../shared/labels';
+import { PROVIDERS } from '../../../shared/providers';
+import type { ModelId } from '../../../shared/providers/models';
+import { modelsOf, modesOf, offeredFields, rowOf, type OperationRow } from '../../../shared/providers/table';
+import type { RequestField } from '../../../shared/providers/types';
 
 export interface Offer {
 	provider: ProviderId;

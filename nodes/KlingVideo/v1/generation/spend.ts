@@ -1,15 +1,16 @@
 /**
  * Estimate Only and Max Estimated Cost per Run (USD), read once per execution. Both run after
- * the whole run is planned and checked and before any credential is read, upload made or job
- * submitted: an estimate sends nothing, and a run over its cap is refused whole.
+ * every item is planned and checked and before any upload or submit: an estimate sends
+ * nothing, and a run over its cap is refused whole.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import type { ProviderId, VideoRequest } from '../../shared/job';
-import { CAP_FIELD, capFromOption, capProblem, UNIT_PRICE_FIELD, usdPerUnitFromOption } from '../../shared/spend/cap';
-import { binaryPlaceholder, estimateRun, type PlannedJob as SpendJob, type RunEstimate } from '../../shared/spend/estimate';
-import { KLING_LIST_PRICE_PER_UNIT_USD } from '../../shared/spend/units';
+import type { ProviderId, VideoRequest } from '../../../shared/job';
+import { CAP_FIELD, capFromOption, capProblem, UNIT_PRICE_FIELD, usdPerUnitFromOption } from '../../../shared/spend/cap';
+import { binaryPlaceholder, estimateRun, type PlannedJob as SpendJob, type RunEstimate } from '../../../shared/spend/estimate';
+import { KLING_LIST_PRICE_PER_UNIT_USD } from '../../../shared/spend/units';
 import { MEDIA_FIELDS } from '../description/media';
-import { InvalidParameterError } from './invalidParameter';
+import { InvalidParameterError } from '../errors/invalidParameter';
+import type { ActionResult, Outcome, Prepared, RunScope } from '../actions/action';
 import type { PlannedJob } from './plan';
 
 export const SPEND_OPTIONS: INodeProperties[] = [
@@ -102,4 +103,22 @@ export function estimateItems(run: RunEstimate): INodeExecutionData[] {
 export function capRefusal(run: RunEstimate, settings: SpendSettings): InvalidParameterError | null {
 	const problem = capProblem(run, settings.capUsd);
 	return problem ? new InvalidParameterError('maxEstimatedCostUsd', problem) : null;
+}
+
+/**
+ * What the run returns instead of running, or null to run: Estimate Only's items, or the cap's
+ * refusal (thrown, or under Continue On Fail one error outcome per input item).
+ */
+export function spendGate(scope: RunScope, units: ReadonlyArray<Prepared<PlannedJob>>): ActionResult | null {
+	const settings = readSpendSettings(scope.context);
+	if (!settings.estimateOnly && settings.capUsd === null) return null;
+	const run = estimatePlannedRun(scope.provider, units.map(({ unit }) => unit), settings);
+	if (settings.estimateOnly) {
+		return { outcomes: estimateItems(run).map((item, index) => ({ ok: true, itemIndex: units[index].itemIndex, item, job: null })) };
+	}
+	const refusal = capRefusal(run, settings);
+	if (!refusal) return null;
+	if (!scope.continueOnFail) throw refusal;
+	const items = [...new Set(units.map(({ itemIndex }) => itemIndex))];
+	return { outcomes: items.map((itemIndex): Outcome => ({ ok: false, itemIndex, error: refusal, job: null })) };
 }

@@ -6,7 +6,6 @@
 import {
 	NodeApiError,
 	NodeOperationError,
-	type IDataObject,
 	type INode,
 	type INodeExecutionData,
 	type INodeProperties,
@@ -14,12 +13,13 @@ import {
 	type JsonObject,
 	type Logger,
 } from 'n8n-workflow';
-import { httpClient } from '../shared/connect';
-import { jobToItem, jobToJson } from '../KlingVideo/execute/output';
-import { CredentialFieldError } from '../shared/credentials';
-import { ProviderApiError } from '../shared/errors';
-import type { Job, JobStatus } from '../shared/job';
-import { DownloadError } from '../shared/media/download';
+import { httpClient } from './connect';
+import { jobToItem, jobToJson } from './jobOutput';
+import type { OutputOptions } from './outputOptions';
+import { CredentialFieldError } from './credentials';
+import { ProviderApiError } from './errors';
+import type { Job, JobStatus } from './job';
+import { DownloadError } from './media/download';
 
 /** The terminal states a trigger can be told to emit. */
 export type TriggerEvent = Extract<JobStatus, 'succeeded' | 'failed' | 'canceled'>;
@@ -40,22 +40,12 @@ export const eventsProperty: INodeProperties = {
 	description: 'Which finished jobs start the workflow',
 };
 
-export interface TriggerOutputOptions {
-	downloadVideo: boolean;
-	binaryPropertyName: string;
-}
+/** The triggers' output options are the action node's: one reading for all three nodes. */
+export { readOutputOptions, type OutputOptions as TriggerOutputOptions } from './outputOptions';
 
 export function readEvents(value: unknown): Set<TriggerEvent> {
 	const list = Array.isArray(value) ? value : DEFAULT_EVENTS;
 	return new Set(list.filter((event): event is TriggerEvent => ['succeeded', 'failed', 'canceled'].includes(event as string)));
-}
-
-export function readOutputOptions(options: IDataObject): TriggerOutputOptions {
-	const name = typeof options.binaryPropertyName === 'string' ? options.binaryPropertyName.trim() : '';
-	return {
-		downloadVideo: options.downloadVideo !== false,
-		binaryPropertyName: name || 'data',
-	};
 }
 
 /** What `jobToItem` uses of its context: only the binary store. */
@@ -81,7 +71,7 @@ export const dedupeKeyOf = (job: Pick<Job, 'provider' | 'jobId' | 'status'>) => 
 export async function triggerItem(
 	context: BinaryContext,
 	job: Job,
-	options: TriggerOutputOptions,
+	options: OutputOptions,
 	signal?: AbortSignal,
 ): Promise<INodeExecutionData> {
 	const extra = { dedupeKey: dedupeKeyOf(job) };

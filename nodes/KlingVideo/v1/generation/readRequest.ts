@@ -4,17 +4,17 @@
  * "<Field> is <value>: <what is allowed>" so a user can fix it without reading docs.
  */
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { ASPECT_RATIOS, CHARACTER_ORIENTATIONS, DEFAULTS, DURATIONS, type GenerationOperation, type Mode, type ProviderId } from '../../shared/job';
-import { FIELD_LABELS, listWords, MODE_LABELS, MODE_PARAMETER, OPERATION_LABELS, parameterOf } from '../../shared/labels';
-import { PROVIDERS } from '../../shared/providers';
-import { DEFAULT_MODEL, MODEL_LABELS, type ModelId } from '../../shared/providers/models';
-import { modesOf, offeredFields, rowOf, type OperationRow } from '../../shared/providers/table';
-import type { RequestField } from '../../shared/providers/types';
+import { ASPECT_RATIOS, CHARACTER_ORIENTATIONS, DEFAULTS, DURATIONS, type GenerationOperation, type Mode, type ProviderId } from '../../../shared/job';
+import { FIELD_LABELS, listWords, MODE_LABELS, MODE_PARAMETER, OPERATION_LABELS, parameterOf } from '../../../shared/labels';
+import { PROVIDERS } from '../../../shared/providers';
+import { DEFAULT_MODEL, MODEL_LABELS, type ModelId } from '../../../shared/providers/models';
+import { modesOf, offeredFields, rowOf, type OperationRow } from '../../../shared/providers/table';
+import type { RequestField } from '../../../shared/providers/types';
 import { generationFieldProperties } from '../description/fields';
 import { isDefaultValue, settingParameterOf, watchedFields } from '../description/leftovers';
 import { asksModel, modelsOffered } from '../description/offers';
 import { MEDIA_FIELDS, MEDIA_FIELD_TEXT } from '../description/media';
-import { InvalidParameterError } from './invalidParameter';
+import { InvalidParameterError } from '../errors/invalidParameter';
 import { readMediaInput, type MediaInput } from './mediaInput';
 
 /** The request before media is uploaded: media fields are still URLs or binary files. */
@@ -31,8 +31,12 @@ export { FIELD_LABELS };
 
 const show = (value: unknown) => (typeof value === 'string' ? `"${value}"` : JSON.stringify(value));
 
+/** A value as the message names it: a mode by the label the panel shows (Standard, Pro), anything else as given. */
+const shownValue = (field: RequestField, value: unknown) =>
+	field === 'mode' && typeof value === 'string' && value in MODE_LABELS ? MODE_LABELS[value as Mode] : show(value);
+
 function fail(field: RequestField, value: unknown, allowed: string): never {
-	throw new InvalidParameterError(field, `${FIELD_LABELS[field]} is ${show(value)}: ${allowed}`);
+	throw new InvalidParameterError(field, `${FIELD_LABELS[field]} is ${shownValue(field, value)}: ${allowed}`);
 }
 
 /** What an expression produced, in words, for values that are not the text or number a field takes. */

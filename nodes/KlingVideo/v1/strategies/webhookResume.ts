@@ -1,5 +1,5 @@
 /**
- * Wait for Webhook: the job is submitted with the execution's resume URL as its callback and the
+ * Wait for Webhook, the resume side: the job is submitted with the execution's resume URL as its callback and the
  * execution is paused, so no worker is held while the GPU works. The callback is verified
  * (signature, or a re-fetch for Kling) and the execution continues with the finished job. A
  * time limit ends the wait with a final status check.
@@ -20,16 +20,18 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 import { z } from 'zod';
-import { claimDelivery } from '../../shared/dedupe';
-import { WebhookRejectedError } from '../../shared/errors';
-import { settle } from '../../shared/http';
-import { GENERATION_OPERATIONS, isTerminal, MODES, PROVIDER_IDS, type Job, type JobRef, type ProviderId } from '../../shared/job';
-import { MODEL_IDS } from '../../shared/providers/models';
-import { withSubmittedDetails } from '../../shared/jobDetails';
-import { verifyDelivery, type RawRequest } from '../../shared/webhookVerification';
-import { connectProvider, httpClient } from '../../shared/connect';
-import { toNodeError } from './nodeErrors';
-import { jobToItem, jobToJson } from './output';
+import { claimDelivery } from '../../../shared/dedupe';
+import { WebhookRejectedError } from '../../../shared/errors';
+import { settle } from '../../../shared/http';
+import { GENERATION_OPERATIONS, isTerminal, MODES, PROVIDER_IDS, type Job, type JobRef, type ProviderId } from '../../../shared/job';
+import { MODEL_IDS } from '../../../shared/providers/models';
+import { withSubmittedDetails } from '../../../shared/jobDetails';
+import { verifyDelivery, type RawRequest } from '../../../shared/webhookVerification';
+import { connectProvider, httpClient } from '../../../shared/connect';
+import { toNodeError } from '../errors/nodeErrors';
+import { jobToItem, jobToJson } from '../../../shared/jobOutput';
+import { readOutputOptions } from '../../../shared/outputOptions';
+import { answer } from '../../../shared/webhookReply';
 
 /** Query parameter of the callback URL that carries the paused job's context. */
 const CONTEXT_PARAM = 'klingVideo';
@@ -168,12 +170,9 @@ function scheduleStatusChecks(callbackUrl: string, ref: JobRef, deadline: number
 	next(0);
 }
 
-function answer(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
-	context.getResponseObject().status(status).json(body);
-	return { noWebhookResponse: true };
-}
+type PausedState = z.output<typeof pausedContextSchema>;
 
-function readPausedContext(context: IWebhookFunctions): z.output<typeof pausedContextSchema> | null {
+function readPausedContext(context: IWebhookFunctions): PausedState | null {
 	const raw = context.getQueryData() as IDataObject;
 	const encoded = typeof raw[CONTEXT_PARAM] === 'string' ? (raw[CONTEXT_PARAM] as string) : '';
 	let decoded: unknown = null;
@@ -186,65 +185,66 @@ function readPausedContext(context: IWebhookFunctions): z.output<typeof pausedCo
 	return parsed.success ? parsed.data : null;
 }
 
+/** The job a call to the resume URL reports, or the answer that ends the call without resuming. */
+type CallReading = { job: Job } | { reply: IWebhookResponseData };
+
 export async function resumeFromWebhook(context: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const provider = context.getNodeParameter('provider') as ProviderId;
 	const paused = readPausedContext(context);
 	if (!paused) return answer(context, 400, { error: 'The callback URL carries no Kling Video job context' });
-	const request = context.getRequestObject();
-
-	const bound = boundJob(context);
-	let job: Job;
-	if (request.headers[STATUS_CHECK_HEADER] !== undefined) {
-		const body = statusCheckBodySchema.safeParse(context.getBodyData());
-		if (!body.success || body.data.ref.provider !== provider) return answer(context, 400, { error: 'Malformed status-check call' });
-		if (bound && jobKey(body.data.ref) !== bound) return answer(context, 400, { error: 'The status-check call names another job' });
-		// The provider's answer, never the caller's word, decides the outcome.
-		job = await (await connectProvider(context, provider)).get(body.data.ref);
-		// Before the time limit only an ended job resumes the execution; the wait goes on otherwise.
-		if (!isTerminal(job.status) && Date.now() < paused.deadline) return answer(context, 202, { checked: true, status: job.status });
-	} else {
-		const verified = await settle(
-			verifyDelivery(context, provider, request as unknown as RawRequest, { operation: paused.submitted.operation }),
-		);
-		if (!verified.ok) {
-			if (verified.error instanceof WebhookRejectedError) {
-				return answer(context, verified.error.httpStatus, { error: verified.error.message });
-			}
-			throw toNodeError(context, verified.error, paused.itemIndex);
-		}
-		job = verified.value;
-		if (bound && jobKey(job) !== bound) {
-			return answer(context, 401, { error: 'The delivery is for another job than the one this execution waits for' });
-		}
-		// Replicate start/output/logs events and Kling's "processing" callback: keep waiting.
-		if (!isTerminal(job.status)) return answer(context, 200, { received: true, status: job.status });
-	}
+	const isStatusCheck = context.getRequestObject().headers[STATUS_CHECK_HEADER] !== undefined;
+	const reading = isStatusCheck ? await readStatusCheck(context, paused) : await readDelivery(context, paused);
+	if ('reply' in reading) return reading.reply;
 	// n8n refuses a second resume only once the first has started running; two deliveries of the
 	// same end arriving together would both get past it, so the first claims the resume here. The
 	// job id keys the claim: it tells paused executions apart even where no execution id is at hand.
 	const scope = `${context.getWorkflow().id ?? ''}:${context.getExecutionId() ?? ''}:${context.getNode().name}`;
-	if (!claimDelivery(scope, `resume:${jobKey(job)}`)) return answer(context, 200, { received: true, duplicate: true });
+	if (!claimDelivery(scope, `resume:${jobKey(reading.job)}`)) return answer(context, 200, { received: true, duplicate: true });
+	return await resumeWith(context, paused, withSubmittedDetails(reading.job, paused.submitted));
+}
 
-	job = withSubmittedDetails(job, paused.submitted);
+/** The node's own status check: the provider's answer, never the caller's word, decides the outcome. */
+async function readStatusCheck(context: IWebhookFunctions, paused: PausedState): Promise<CallReading> {
+	const provider = context.getNodeParameter('provider') as ProviderId;
+	const body = statusCheckBodySchema.safeParse(context.getBodyData());
+	if (!body.success || body.data.ref.provider !== provider) return { reply: answer(context, 400, { error: 'Malformed status-check call' }) };
+	const bound = boundJob(context);
+	if (bound && jobKey(body.data.ref) !== bound) return { reply: answer(context, 400, { error: 'The status-check call names another job' }) };
+	const job = await (await connectProvider(context, provider)).get(body.data.ref);
+	// Before the time limit only an ended job resumes the execution; the wait goes on otherwise.
+	if (!isTerminal(job.status) && Date.now() < paused.deadline) return { reply: answer(context, 202, { checked: true, status: job.status }) };
+	return { job };
+}
+
+/** The provider's callback, verified (signature, or a re-fetch for Kling) and for the job this execution waits for. */
+async function readDelivery(context: IWebhookFunctions, paused: PausedState): Promise<CallReading> {
+	const provider = context.getNodeParameter('provider') as ProviderId;
+	const request = context.getRequestObject() as unknown as RawRequest;
+	const verified = await settle(verifyDelivery(context, provider, request, { operation: paused.submitted.operation }));
+	if (!verified.ok) {
+		if (!(verified.error instanceof WebhookRejectedError)) throw toNodeError(context, verified.error, paused.itemIndex);
+		return { reply: answer(context, verified.error.httpStatus, { error: verified.error.message }) };
+	}
+	const job = verified.value;
+	const bound = boundJob(context);
+	if (bound && jobKey(job) !== bound) {
+		return { reply: answer(context, 401, { error: 'The delivery is for another job than the one this execution waits for' }) };
+	}
+	// Replicate start/output/logs events and Kling's "processing" callback: keep waiting.
+	if (!isTerminal(job.status)) return { reply: answer(context, 200, { received: true, status: job.status }) };
+	return { job };
+}
+
+/** The execution goes on with the ended job, or with the job marked timed out at the time limit. */
+async function resumeWith(context: IWebhookFunctions, paused: PausedState, job: Job): Promise<IWebhookResponseData> {
+	const extra = paused.extra as IDataObject;
 	if (isTerminal(job.status)) {
-		const stored = await settle(jobToItem(context, httpClient(), job, paused.itemIndex, outputOptions(context), paused.extra as IDataObject));
+		const stored = await settle(jobToItem(context, httpClient(), job, paused.itemIndex, outputOptions(context), extra));
 		// A video that cannot be stored fails the run with the job's id in the message: the job was paid for.
 		if (!stored.ok) throw toNodeError(context, stored.error, paused.itemIndex, job.ref);
 		return { workflowData: [[stored.value]] };
 	}
-	const item: INodeExecutionData = {
-		json: jobToJson(job, {
-			...(paused.extra as IDataObject),
-			error: { message: `Time limit reached while the job was ${job.status}`, kind: 'timeout' },
-		}),
-		pairedItem: { item: paused.itemIndex },
-	};
-	return { workflowData: [[item]] };
+	const error = { message: `Time limit reached while the job was ${job.status}`, kind: 'timeout' };
+	return { workflowData: [[{ json: jobToJson(job, { ...extra, error }), pairedItem: { item: paused.itemIndex } }]] };
 }
 
-function outputOptions(context: IWebhookFunctions) {
-	return {
-		downloadVideo: context.getNodeParameter('options.downloadVideo', true) as boolean,
-		binaryPropertyName: context.getNodeParameter('options.binaryPropertyName', 'data') as string,
-	};
-}
+const outputOptions = (context: IWebhookFunctions) => readOutputOptions(context.getNodeParameter('options', {}) as IDataObject);

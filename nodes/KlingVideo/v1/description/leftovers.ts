@@ -7,11 +7,11 @@
  * warning (so it can be cleared), and the node refuses to run with it (readRequest.ts).
  */
 import type { INodeProperties, NodeParameterValue } from 'n8n-workflow';
-import { GENERATION_OPERATIONS, PROVIDER_IDS, type GenerationOperation } from '../../shared/job';
-import { FIELD_LABELS, MODE_PARAMETER, parameterOf } from '../../shared/labels';
-import { PROVIDERS } from '../../shared/providers';
-import { rowOf, modesOf, offeredFields } from '../../shared/providers/table';
-import type { RequestField } from '../../shared/providers/types';
+import { GENERATION_OPERATIONS, PROVIDER_IDS, type GenerationOperation } from '../../../shared/job';
+import { FIELD_LABELS, MODE_PARAMETER, parameterOf } from '../../../shared/labels';
+import { PROVIDERS } from '../../../shared/providers';
+import { rowOf, modesOf, offeredFields } from '../../../shared/providers/table';
+import type { RequestField } from '../../../shared/providers/types';
 import { MEDIA_FIELDS, mediaParameterNames } from './media';
 import { asksModel, modelsOffered, offersOf } from './offers';
 

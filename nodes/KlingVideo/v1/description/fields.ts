@@ -4,12 +4,12 @@
  * does not take is hidden for it, so nothing is silently dropped.
  */
 import type { INodeProperties } from 'n8n-workflow';
-import { ASPECT_RATIOS, DEFAULTS, GENERATION_OPERATIONS, PROVIDER_IDS, type GenerationOperation, type ProviderId } from '../../shared/job';
-import { MODE_LABELS, MODE_PARAMETER } from '../../shared/labels';
-import { PROVIDERS } from '../../shared/providers';
-import { DEFAULT_MODEL, MODEL_LABELS } from '../../shared/providers/models';
-import { modesOf, type OperationRow } from '../../shared/providers/table';
-import type { RequestField } from '../../shared/providers/types';
+import { ASPECT_RATIOS, DEFAULTS, GENERATION_OPERATIONS, PROVIDER_IDS, type GenerationOperation, type ProviderId } from '../../../shared/job';
+import { MODE_LABELS, MODE_PARAMETER } from '../../../shared/labels';
+import { PROVIDERS } from '../../../shared/providers';
+import { DEFAULT_MODEL, MODEL_LABELS } from '../../../shared/providers/models';
+import { modesOf, type OperationRow } from '../../../shared/providers/table';
+import type { RequestField } from '../../../shared/providers/types';
 import { MEDIA_FIELDS, mediaProperties } from './media';
 import { anchorProperties, leftoverProperties } from './leftovers';
 import { asksModel, modelsOffered, offersOf, showConditions, type Offer } from './offers';
@@ -51,8 +51,11 @@ const SCALAR_FIELDS: Partial<Record<RequestField, (operation: GenerationOperatio
 		displayName: 'Negative Prompt',
 		name: 'negativePrompt',
 		type: 'string',
+		// The one default that differs by provider: where a provider has its own, the field starts with it and says so.
 		default: providerNegativePrompt(provider),
-		description: 'What the video should avoid',
+		description: providerNegativePrompt(provider)
+			? `What the video should avoid. Starts with ${PROVIDERS[provider].displayName}'s own default, which it also applies when this is empty.`
+			: 'What the video should avoid',
 	}),
 	duration: (_operation, _provider, row) => ({
 		displayName: 'Duration',
@@ -68,7 +71,7 @@ const SCALAR_FIELDS: Partial<Record<RequestField, (operation: GenerationOperatio
 		type: 'options',
 		options: ASPECT_RATIO_OPTIONS,
 		default: DEFAULT_ASPECT_RATIO,
-		description: 'Frame shape of the video. To make several shapes from one item, use the option Aspect Ratio Variants.',
+		description: 'Frame shape of the video. Aspect Ratio Variants (under Options), when set, win over this field: one video per chosen shape.',
 	}),
 	generateAudio: () => ({
 		displayName: 'Generate Audio',
@@ -179,24 +182,33 @@ function modelProperties(operation: GenerationOperation): INodeProperties[] {
 	}));
 }
 
-/** Every field of every generation operation, each shown exactly for the providers and models that take it. */
-export function generationFieldProperties(): INodeProperties[] {
-	const properties: INodeProperties[] = [];
-	for (const operation of GENERATION_OPERATIONS) {
-		properties.push(...modelProperties(operation));
-		for (const field of FIELD_ORDER) {
-			if (MEDIA_FIELDS.includes(field)) {
-				for (const show of showConditions(operation, offersOf(operation, field))) properties.push(...mediaProperties(field, show));
-				continue;
-			}
-			for (const { property, offers } of propertyGroups(field, operation)) {
-				for (const show of showConditions(operation, offers)) properties.push({ ...property, displayOptions: { show } });
-			}
+/** The fields of one generation operation, each shown exactly for the providers and models that take it. */
+export function operationFieldProperties(operation: GenerationOperation): INodeProperties[] {
+	const properties: INodeProperties[] = [...modelProperties(operation)];
+	for (const field of FIELD_ORDER) {
+		if (MEDIA_FIELDS.includes(field)) {
+			for (const show of showConditions(operation, offersOf(operation, field))) properties.push(...mediaProperties(field, show));
+			continue;
+		}
+		for (const { property, offers } of propertyGroups(field, operation)) {
+			for (const show of showConditions(operation, offers)) properties.push({ ...property, displayOptions: { show } });
 		}
 	}
-	const leftovers = GENERATION_OPERATIONS.flatMap((operation) => leftoverProperties(operation, FIELD_ORDER, properties));
-	return [...anchorProperties(FIELD_ORDER, properties), ...properties, ...leftovers];
+	return properties;
 }
+
+/**
+ * The operations' fields as the panel declares them: the anchors first, then every operation's
+ * fields in operation order, then the "(Not Used Here)" copies that keep left-behind values visible.
+ */
+export function assembleGenerationFields(operationFields: INodeProperties[]): INodeProperties[] {
+	const leftovers = GENERATION_OPERATIONS.flatMap((operation) => leftoverProperties(operation, FIELD_ORDER, operationFields));
+	return [...anchorProperties(FIELD_ORDER, operationFields), ...operationFields, ...leftovers];
+}
+
+/** Every field of every generation operation. */
+export const generationFieldProperties = (): INodeProperties[] =>
+	assembleGenerationFields(GENERATION_OPERATIONS.flatMap((operation) => operationFieldProperties(operation)));
 
 /**
  * The order fields appear in the panel: the mode first (some fields exist only in one mode, and

@@ -7,12 +7,14 @@ import {
 	NodeApiError,
 	NodeOperationError,
 	type IExecuteFunctions,
+	type INodeExecutionData,
 	type IWebhookFunctions,
 	type JsonObject,
 } from 'n8n-workflow';
-import { ProviderApiError } from '../../shared/errors';
-import type { JobRef } from '../../shared/job';
-import { DownloadError } from '../../shared/media/download';
+import { ProviderApiError } from '../../../shared/errors';
+import type { Job, JobRef, ProviderId } from '../../../shared/job';
+import { jobToJson } from '../../../shared/jobOutput';
+import { DownloadError } from '../../../shared/media/download';
 import { InvalidParameterError } from './invalidParameter';
 
 export function jobLabel(ref: JobRef | undefined): string {
@@ -64,8 +66,33 @@ function describeKind(kind: ProviderApiError['kind']): string | undefined {
 		case 'invalidInput':
 			return 'The provider rejected a parameter. The message says which.';
 		case 'timeout':
-			return 'The job may still finish: use Get Job with this job ID, or raise the timeout.';
+			return 'The job may still finish: use Get Job with this job ID, or raise the Time Limit (Minutes).';
 		default:
 			return undefined;
 	}
+}
+
+/**
+ * A failed unit as an item (Continue On Fail): the job's fields when it exists, then why it
+ * failed. The reason comes last so the job's own `error` (null for a job that timed out while
+ * running) never hides it; `errorKind` is the unified reason a workflow can branch on.
+ */
+export function errorItem(
+	context: IExecuteFunctions,
+	provider: ProviderId,
+	failure: { itemIndex: number; error: unknown; job: Job | null; ref?: JobRef },
+): INodeExecutionData {
+	const { error, itemIndex, job, ref } = failure;
+	const nodeError = toNodeError(context, error, itemIndex, job?.ref ?? ref);
+	const errorKind =
+		error instanceof ProviderApiError ? error.kind : error instanceof InvalidParameterError ? 'invalidInput' : (job?.error?.kind ?? 'provider');
+	return {
+		json: {
+			...(job ? jobToJson(job) : { jobId: ref?.jobId ?? null, provider }),
+			error: nodeError.message,
+			errorKind,
+			...(nodeError.description ? { errorDescription: nodeError.description } : {}),
+		},
+		pairedItem: { item: itemIndex },
+	};
 }

@@ -4,8 +4,8 @@
  */
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { connectProvider } from '../../shared/connect';
-import { PROVIDER_IDS, type ProviderId } from '../../shared/job';
+import { connectProvider } from '../../../shared/connect';
+import { PROVIDER_IDS, type ProviderId } from '../../../shared/job';
 
 export async function listVoices(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const provider = this.getCurrentNodeParameter('provider') as ProviderId;
