@@ -45,9 +45,20 @@ export const EMITTED_KEY = 'emittedJobs';
 export const deliveryKey = (job: Pick<Job, 'jobId' | 'status'>) => `${job.jobId}:${job.status}`;
 
 export async function handleDelivery(context: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const checked = await checkedJob(context);
+	if (!('jobId' in checked)) return checked;
+	const job = checked;
+	const refusal = claimOnce(context, job);
+	if (refusal) return refusal;
+	// The provider has what it needs; the download must not make it time out and deliver again.
+	context.getResponseObject().status(200).json({ received: true, jobId: job.jobId, status: job.status });
+	return await emit(context, job);
+}
+
+/** Steps 1 and 2: the job the delivery proves, or the answer that refuses it. */
+async function checkedJob(context: IWebhookFunctions): Promise<Job | IWebhookResponseData> {
 	const provider = context.getNodeParameter('provider') as ProviderId;
 	const request = context.getRequestObject() as unknown as RawRequest;
-
 	const declared = Number(firstHeader(request.headers['content-length']));
 	if (Number.isFinite(declared) && declared > MAX_WEBHOOK_BODY_BYTES) {
 		return answer(context, 413, { error: `Body of ${declared} bytes exceeds ${MAX_WEBHOOK_BODY_BYTES}` });
@@ -56,12 +67,10 @@ export async function handleDelivery(context: IWebhookFunctions): Promise<IWebho
 	if (rawBody.length > MAX_WEBHOOK_BODY_BYTES) {
 		return answer(context, 413, { error: `Body of ${rawBody.length} bytes exceeds ${MAX_WEBHOOK_BODY_BYTES}` });
 	}
-
-	let job: Job;
 	try {
 		const pasted = String(context.getNodeParameter('webhookSecret', '') ?? '').trim();
 		// Not `{ ...request }`: Node's IncomingMessage keeps `headers` behind a prototype getter, which a spread drops.
-		job = await verifyDelivery(context, provider, { headers: request.headers, body: request.body, rawBody }, { pastedSecret: pasted || undefined });
+		return await verifyDelivery(context, provider, { headers: request.headers, body: request.body, rawBody }, { pastedSecret: pasted || undefined });
 	} catch (error) {
 		if (error instanceof WebhookRejectedError) return answer(context, error.httpStatus, { error: error.message });
 		// Our side's trouble (credential, provider unreachable): no execution; the provider retries.
@@ -72,36 +81,36 @@ export async function handleDelivery(context: IWebhookFunctions): Promise<IWebho
 		});
 		return answer(context, status, { error: 'The delivery could not be checked; try again later' });
 	}
+}
 
+/**
+ * Steps 3 and 4: the answer that drops a job not worth emitting (unfinished, not selected, a
+ * duplicate), or null once this delivery holds the job's claim. Every path writes this
+ * process's claims back, since another webhook process saving at the same time may have
+ * dropped them from the static data.
+ */
+function claimOnce(context: IWebhookFunctions, job: Job): IWebhookResponseData | null {
 	const scope = `${context.getWorkflow().id ?? ''}:${context.getNode().id ?? context.getNode().name}`;
 	const staticData = context.getWorkflowStaticData('node');
 	const emitted = new SeenSet(staticData[EMITTED_KEY], MAX_REMEMBERED_DELIVERIES);
-	// Another webhook process saving at the same time may have dropped keys this one recorded.
 	emitted.restore(claimedKeys(scope));
-	const store = () => {
-		if (emitted.changed) staticData[EMITTED_KEY] = emitted.toJSON();
-	};
+	const refusal = refusalOf(context, job, emitted, scope);
+	if (!refusal) emitted.add(deliveryKey(job), Date.now());
+	if (emitted.changed) staticData[EMITTED_KEY] = emitted.toJSON();
+	return refusal;
+}
 
-	if (!isTerminal(job.status)) {
-		store();
-		return answer(context, 200, { received: true, ignored: `job ${job.jobId} is ${job.status}` });
-	}
+function refusalOf(context: IWebhookFunctions, job: Job, emitted: SeenSet, scope: string): IWebhookResponseData | null {
+	if (!isTerminal(job.status)) return answer(context, 200, { received: true, ignored: `job ${job.jobId} is ${job.status}` });
 	const events = readEvents(context.getNodeParameter('events', []));
-	if (!events.has(job.status as TriggerEvent)) {
-		store();
-		return answer(context, 200, { received: true, ignored: `${job.status} jobs are not selected` });
-	}
-
+	if (!events.has(job.status as TriggerEvent)) return answer(context, 200, { received: true, ignored: `${job.status} jobs are not selected` });
 	const key = deliveryKey(job);
-	if (emitted.has(key) || !claimDelivery(scope, key)) {
-		store();
-		return answer(context, 200, { received: true, duplicate: true });
-	}
-	emitted.add(key, Date.now());
-	store();
+	if (emitted.has(key) || !claimDelivery(scope, key)) return answer(context, 200, { received: true, duplicate: true });
+	return null;
+}
 
-	// The provider has what it needs; the download must not make it time out and deliver again.
-	context.getResponseObject().status(200).json({ received: true, jobId: job.jobId, status: job.status });
+/** Step 5: the workflow starts with the job, its video streamed into binary data. */
+async function emit(context: IWebhookFunctions, job: Job): Promise<IWebhookResponseData> {
 	const options = readOutputOptions(context.getNodeParameter('options', {}) as IDataObject);
 	try {
 		return { noWebhookResponse: true, workflowData: [[await triggerItem(context, job, options)]] };
