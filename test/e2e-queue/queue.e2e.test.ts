@@ -336,7 +336,7 @@ suite('n8n queue mode: 1 main, 2 workers, 2 webhook processes, PostgreSQL and Re
 		const keys = await emulator.control<{ replicateToken: string; baseUrls: { replicate: string } }>('GET', '/credentials');
 		// Jobs made at the provider directly (no callback URL), then finished.
 		const jobIds: string[] = [];
-		for (let i = 0; i < N + 2 * M; i++) {
+		for (let i = 0; i <= N + 2 * M; i++) {
 			const response = await fetch(`${keys.baseUrls.replicate}/models/kwaivgi/kling-v2.6/predictions`, {
 				method: 'POST',
 				headers: { authorization: `Bearer ${keys.replicateToken}`, 'content-type': 'application/json' },
@@ -347,6 +347,10 @@ suite('n8n queue mode: 1 main, 2 workers, 2 webhook processes, PostgreSQL and Re
 			await emulator.control('POST', `/jobs/replicate/${id}/finish`, { outcome: 'succeeded' });
 			jobIds.push(id);
 		}
+		// The first job warms the workflow up alone: n8n's Remove Duplicates creates its record on
+		// first use with a plain INSERT, so two executions reaching it at once the very first time
+		// can fail one with a duplicate-key error (n8n's, not the package's; see the README).
+		const warmUp = jobIds.shift() as string;
 		const twins = jobIds.slice(0, N);
 		const distinct = jobIds.slice(N);
 		const url = (process_: QueueProcess) => `${process_.url}/webhook/${triggerWebhookId}/webhook`;
@@ -360,6 +364,14 @@ suite('n8n queue mode: 1 main, 2 workers, 2 webhook processes, PostgreSQL and Re
 			const response = await fetch(url(target), { method: 'POST', headers: delivery.headers, body: delivery.body });
 			return { jobId, to, status: response.status, body: (await response.text()).slice(0, 200) };
 		};
+		expect((await send(await deliver(warmUp, webhooks[0]))).status).toBe(200);
+		await waitFor(
+			'the warm-up delivery to finish its execution',
+			async () => ((await executions(ID.trigger)).some((e) => FINAL.includes(e.status)) ? true : undefined),
+			120_000,
+			500,
+		);
+		expect((await executions(ID.trigger)).map((e) => e.status)).toEqual(['success']);
 		const twinDeliveries = await Promise.all(twins.flatMap((jobId) => [deliver(jobId, webhooks[0]), deliver(jobId, webhooks[1])]));
 		// A twin is the same delivery (same id, signature and body) to both processes.
 		for (let i = 0; i < twinDeliveries.length; i += 2) twinDeliveries[i + 1].delivery = twinDeliveries[i].delivery;
@@ -367,8 +379,9 @@ suite('n8n queue mode: 1 main, 2 workers, 2 webhook processes, PostgreSQL and Re
 		const answers = await Promise.all([...twinDeliveries, ...distinctDeliveries].map(send));
 		for (const answer of answers) expect({ answer }).toMatchObject({ answer: { status: 200 } });
 
+		const jobOf = (execution: QueueStoredExecution) => String(execution.outputs['Kling Video Trigger']?.[0]?.json.jobId ?? '');
 		const started = async () => {
-			const list = await executions(ID.trigger);
+			const list = (await executions(ID.trigger)).filter((execution) => jobOf(execution) !== warmUp);
 			const perJob = new Map<string, QueueStoredExecution[]>();
 			for (const execution of list) {
 				const jobId = String(execution.outputs['Kling Video Trigger']?.[0]?.json.jobId ?? '');
@@ -409,7 +422,7 @@ suite('n8n queue mode: 1 main, 2 workers, 2 webhook processes, PostgreSQL and Re
 		const after = await settled((list) => list.length >= burst.list.length, 'the repeats to be answered and any execution they started to finish');
 
 		for (const execution of after.list) {
-			expect({ status: execution.status, failure: describeFailure(execution) }).toMatchObject({ status: 'success' });
+			expect(execution.status === 'success' ? 'success' : describeFailure(execution)).toBe('success');
 			const [item] = execution.outputs['Kling Video Trigger'];
 			expect(item.json).toMatchObject({ provider: 'replicate', status: 'succeeded', dedupeKey: `replicate:${String(item.json.jobId)}:succeeded` });
 			expect(jobIds).toContain(String(item.json.jobId));
