@@ -22,20 +22,29 @@ function scalarFields(planned: PlannedJob): Record<string, unknown> {
 	return body;
 }
 
-const withoutEmpty = (body: Record<string, unknown>) =>
+export const withoutEmpty = (body: Record<string, unknown>) =>
 	Object.fromEntries(Object.entries(body).filter(([, value]) => value !== '' && !(Array.isArray(value) && value.length === 0)));
+
+/**
+ * The request as planned, before any upload: a URL as given, a binary input as the text
+ * `binaryText` makes of its property (a non-URL, so rules such as Kling's motion video by URL
+ * still apply).
+ */
+export function plannedRequest(planned: PlannedJob, binaryText: (property: string) => string): Record<string, unknown> {
+	const preview = scalarFields(planned);
+	for (const field of MEDIA_FIELDS) {
+		const input = planned.draft.media[field];
+		if (input) preview[field] = input.source === 'url' ? input.url : binaryText(input.property);
+	}
+	return preview;
+}
 
 /**
  * The whole request as planned, checked by the provider's validation pass (fields, mode,
  * duration, prompt, rules across fields) before any upload; media count as present.
  */
 export function checkPlannedRequest(provider: ProviderId, planned: PlannedJob): void {
-	const preview = scalarFields(planned);
-	for (const field of MEDIA_FIELDS) {
-		const input = planned.draft.media[field];
-		// A URL is checked as given; a binary file stands in as a non-URL (Kling takes its motion video only by URL).
-		if (input) preview[field] = input.source === 'url' ? input.url : `binary property "${input.property}"`;
-	}
+	const preview = plannedRequest(planned, (property) => `binary property "${property}"`);
 	for (const [key, value] of Object.entries(preview)) if (value === '') delete preview[key];
 	const [problem] = requestProblems(tableOf(provider), preview as VideoRequest);
 	if (problem) throw new InvalidParameterError(problem.field, problem.message);

@@ -8,10 +8,10 @@ import type { ProviderId, VideoRequest } from '../../../shared/job';
 import { CAP_FIELD, capFromOption, capProblem, UNIT_PRICE_FIELD, usdPerUnitFromOption } from '../../../shared/spend/cap';
 import { binaryPlaceholder, estimateRun, type PlannedJob as SpendJob, type RunEstimate } from '../../../shared/spend/estimate';
 import { KLING_LIST_PRICE_PER_UNIT_USD } from '../../../shared/spend/units';
-import { MEDIA_FIELDS } from '../description/media';
 import { InvalidParameterError } from '../errors/invalidParameter';
 import type { ActionResult, Outcome, Prepared, RunScope } from '../actions/action';
 import type { PlannedJob } from './plan';
+import { plannedRequest, withoutEmpty } from './request';
 
 export const SPEND_OPTIONS: INodeProperties[] = [
 	{
@@ -59,17 +59,8 @@ export function readSpendSettings(context: IExecuteFunctions): SpendSettings {
 
 /** The unified request a planned job would submit, its binary inputs as placeholders (nothing is uploaded). */
 function spendJobOf(planned: PlannedJob): SpendJob {
-	const { draft, variant } = planned;
-	const request: Record<string, unknown> = { operation: draft.operation, model: draft.model, ...draft.fields };
-	if (variant) request.aspectRatio = variant;
-	for (const field of MEDIA_FIELDS) {
-		const input = draft.media[field];
-		if (input) request[field] = input.source === 'url' ? input.url : binaryPlaceholder({ property: input.property });
-	}
-	for (const [key, value] of Object.entries(request)) {
-		if (value === '' || (Array.isArray(value) && value.length === 0)) delete request[key];
-	}
-	return { itemIndex: planned.itemIndex, variant, request: request as unknown as VideoRequest };
+	const request = withoutEmpty(plannedRequest(planned, (property) => binaryPlaceholder({ property })));
+	return { itemIndex: planned.itemIndex, variant: planned.variant, request: request as unknown as VideoRequest };
 }
 
 export function estimatePlannedRun(provider: ProviderId, jobs: readonly PlannedJob[], settings: SpendSettings): RunEstimate {
