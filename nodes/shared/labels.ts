@@ -1,6 +1,6 @@
 /**
- * The unified vocabulary as the panel shows it: field labels, operations and modes by name, and
- * the node parameter each field is saved under. Every message about a request speaks these
+ * The unified vocabulary as the panel shows it: field labels, operations and modes by name.
+ * Every message about a request speaks these
  * words, never internal values.
  */
 import type { GenerationOperation, Mode } from './job';
@@ -33,16 +33,6 @@ export const OPERATION_LABELS: Record<GenerationOperation, string> = {
 };
 
 export const MODE_LABELS: Record<Mode, string> = { pro: 'Pro', std: 'Standard' };
-
-/**
- * The node parameter of the Mode field. Every other field's parameter has the field's name; this
- * one is saved in workflows as `quality`, and a parameter's name cannot change without losing
- * the value saved under it.
- */
-export const MODE_PARAMETER = 'quality';
-
-/** The node parameter that holds a field's value. */
-export const parameterOf = (field: RequestField): string => (field === 'mode' ? MODE_PARAMETER : field);
 
 /** A value as a message quotes it: text in quotes, anything else as JSON. */
 export const quote = (value: unknown) => (typeof value === 'string' ? `"${value}"` : JSON.stringify(value));

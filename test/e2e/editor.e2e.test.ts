@@ -39,6 +39,9 @@ function describeNode(file: string, exportName: string): INodeTypeDescription {
 	return 'getNodeType' in nodeType ? nodeType.getNodeType().description : nodeType.description;
 }
 
+/** The version a node of this description is: a new node's, the default version. */
+const versionOf = (description: INodeTypeDescription) => (Array.isArray(description.version) ? Math.max(...description.version) : description.version);
+
 const NODES = {
 	klingVideo: { type: 'n8n-nodes-kling-video.klingVideo', description: () => describeNode('KlingVideo/KlingVideo.node.js', 'KlingVideo') },
 	trigger: { type: 'n8n-nodes-kling-video.klingVideoTrigger', description: () => describeNode('KlingVideoTrigger/KlingVideoTrigger.node.js', 'KlingVideoTrigger') },
@@ -55,7 +58,7 @@ const NODES = {
  * notices, which have no label.
  */
 function expectedFields(description: INodeTypeDescription, values: Record<string, unknown>): string[] {
-	const node = { typeVersion: 1 };
+	const node = { typeVersion: versionOf(description) };
 	// Display rules are checked against every parameter's value or default, as n8n itself does (a
 	// "Not Used Here" copy depends on its own value: at its default it is hidden).
 	const resolved = NodeHelpers.getNodeParameters(description.properties, values as never, true, true, node, description, { onlySimpleTypes: true }) ?? {};
@@ -162,7 +165,9 @@ async function newWorkflow(): Promise<void> {
 
 /** Pastes nodes onto the canvas, as a user pasting copied workflow JSON (Ctrl+V) does. */
 async function pasteNode(type: string, name: string, parameters: Record<string, unknown> = {}): Promise<void> {
-	const workflow = { nodes: [{ parameters, id: `${name}-id`, name, type, typeVersion: 1, position: [0, 0] }], connections: {} };
+	const description = Object.values(NODES).find((candidate) => candidate.type === type)?.description();
+	const typeVersion = description ? versionOf(description) : 1;
+	const workflow = { nodes: [{ parameters, id: `${name}-id`, name, type, typeVersion, position: [0, 0] }], connections: {} };
 	// Runs in the page (the tests compile without the DOM library, hence a string).
 	await page.evaluate(`(() => {
 		const data = new DataTransfer();

@@ -32,6 +32,7 @@ interface TypeDescription {
 	name: string;
 	displayName?: string;
 	properties?: Array<{ name: string }>;
+	version?: number | number[];
 }
 
 const fetchJson = async <T>(path: string): Promise<T> => (await (await rest.request('GET', path)).json()) as T;
@@ -40,7 +41,8 @@ test('n8n loads the package: its nodes with their panels, its credentials, and t
 	expect(packageLoadProblems(join(logs(), 'n8n.log'))).toBeNull();
 	const nodes = await fetchJson<TypeDescription[]>('/types/nodes.json');
 	const ours = nodes.filter((node) => node.name.startsWith('n8n-nodes-kling-video.'));
-	expect(ours.map((node) => node.name).sort()).toEqual([
+	// A versioned node is listed once per version.
+	expect([...new Set(ours.map((node) => node.name))].sort()).toEqual([
 		'n8n-nodes-kling-video.klingVideo',
 		'n8n-nodes-kling-video.klingVideoJobsTrigger',
 		// n8n's AI-agent tool variant of the action node (usableAsTool).
@@ -48,8 +50,12 @@ test('n8n loads the package: its nodes with their panels, its credentials, and t
 		'n8n-nodes-kling-video.klingVideoTrigger',
 	]);
 	// The panel n8n serves is the one the package builds (every property, the kept-value copies included).
-	const served = ours.find((node) => node.name.endsWith('.klingVideo'));
-	expect(served?.properties?.length).toBe(new KlingVideo().getNodeType(1).description.properties.length);
+	const served = ours.filter((node) => node.name.endsWith('.klingVideo'));
+	expect(served.flatMap((node) => node.version).sort()).toEqual([1, 2]);
+	for (const version of [1, 2]) {
+		const panel = served.find((node) => [node.version].flat().includes(version));
+		expect({ version, properties: panel?.properties?.length }).toEqual({ version, properties: new KlingVideo().getNodeType(version).description.properties.length });
+	}
 
 	const credentials = await fetchJson<TypeDescription[]>('/types/credentials.json');
 	expect(credentials.map((credential) => credential.name).filter((name) => name.startsWith('klingVideo')).sort()).toEqual([

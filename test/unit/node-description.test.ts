@@ -1,17 +1,16 @@
 /**
- * The Kling Video panel as n8n computes it (n8n-workflow's own parameter resolution): for each
+ * The Kling Video panel (version 2) as n8n computes it (n8n-workflow's own parameter resolution): for each
  * provider and operation exactly the fields the adapter's capability table lists are shown,
  * with the seed defaults, and nothing a provider lacks.
  */
 import { NodeHelpers, type INodeParameters } from 'n8n-workflow';
 import { KlingVideo } from '../../nodes/KlingVideo/KlingVideo.node';
-import { mediaParameterNames, MEDIA_FIELDS } from '../../nodes/KlingVideo/v1/description/media';
+import { mediaParameterNames, MEDIA_FIELDS } from '../../nodes/KlingVideo/v2/description/media';
 import { GENERATION_OPERATIONS, PROVIDER_IDS } from '../../nodes/shared/job';
-import { parameterOf } from '../../nodes/shared/labels';
 import { fieldsOffered, PROVIDERS } from '../../nodes/shared/providers';
 import { modelsOf, modesOf, offeredFields, rowOf } from '../../nodes/shared/providers/table';
 
-const description = new KlingVideo().getNodeType(1).description;
+const description = new KlingVideo().getNodeType(2).description;
 
 function resolve(values: INodeParameters): INodeParameters {
 	const resolved = NodeHelpers.getNodeParameters(description.properties, values, true, false, null, null);
@@ -41,17 +40,17 @@ describe('Kling Video description', () => {
 	);
 
 	it.each(combinations)('%s %s %s %s shows exactly the fields its table offers', (provider, operation, model, tier, offered) => {
-		const parameters = resolve({ provider, operation, model, quality: tier });
-		const shown = rendered({ provider, operation, model, quality: tier });
+		const parameters = resolve({ provider, operation, model, mode: tier });
+		const shown = rendered({ provider, operation, model, mode: tier });
 		for (const field of offered) {
-			const name = MEDIA_FIELDS.includes(field) ? mediaParameterNames(field).source : parameterOf(field);
+			const name = MEDIA_FIELDS.includes(field) ? mediaParameterNames(field).source : field;
 			expect(parameters).toHaveProperty(name);
 			expect({ field, shown: shown.has(name) }).toEqual({ field, shown: true });
 		}
 		const allFields = new Set(PROVIDER_IDS.flatMap((id) => GENERATION_OPERATIONS.flatMap((operation) => fieldsOffered(id, operation) ?? [])));
 		for (const field of allFields) {
 			if (offered.includes(field)) continue;
-			const name = MEDIA_FIELDS.includes(field) ? mediaParameterNames(field).source : parameterOf(field);
+			const name = MEDIA_FIELDS.includes(field) ? mediaParameterNames(field).source : field;
 			expect({ field, shown: shown.has(name) }).toEqual({ field, shown: false });
 		}
 	});
@@ -78,7 +77,7 @@ describe('Kling Video description', () => {
 			cfgScale: 0.5,
 			negativePrompt: 'blur, distort, and low quality',
 			waitMode: 'waitForCompletion',
-			timeoutMinutes: 10,
+			timeLimitMinutes: 10,
 		});
 	});
 

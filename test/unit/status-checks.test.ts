@@ -1,5 +1,5 @@
 /** When a paused Wait for Webhook run checks its job itself: soon after the pause, then sparser, and at the time limit. */
-import { statusCheckOffsets } from '../../nodes/KlingVideo/v1/strategies/webhookResume';
+import { statusCheckOffsets } from '../../nodes/KlingVideo/v2/strategies/webhookResume';
 
 describe('statusCheckOffsets', () => {
 	it('for the default hour: 30 s, 1, 2, 4 and 8 min, then every 5 min, and the limit', () => {

@@ -7,7 +7,7 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 import type { ProviderId } from '../../nodes/shared/job';
-import { STATUS_CHECK_HEADER } from '../../nodes/KlingVideo/v1/strategies/webhookResume';
+import { STATUS_CHECK_HEADER } from '../../nodes/KlingVideo/v2/strategies/webhookResume';
 import { MAX_WEBHOOK_BODY_BYTES } from '../../nodes/shared/webhooks/common';
 import { startEmulator, type EmulatedJob, type Emulator, type SignedDelivery, type WebhookRecord } from '../emulator';
 import { FAL_SIGNING_KEY } from '../emulator/credentials';

@@ -1,26 +1,19 @@
-import type {
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-	IWebhookFunctions,
-	IWebhookResponseData,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { credentialDescriptions } from '../../shared/providerSelector';
-import { operationOnProviderSubtitle } from '../../shared/subtitles';
 import { ACTION_NODE_DESCRIPTION } from '../../shared/nodeTexts';
-import { listVoices } from './methods/listVoices';
-import { properties } from './properties';
-import { route } from './router';
-import { resumeFromWebhook } from './strategies/webhookResume';
+import { credentialDescriptions } from '../../shared/providerSelector';
+import { SUBTITLE } from '../v2/KlingVideoV2.node';
+import { listVoices } from '../v2/methods/listVoices';
+import { properties } from '../v2/properties';
+import { route } from '../v2/router';
+import { resumeFromWebhook } from '../v2/strategies/webhookResume';
+import { readingSavedNames, withSavedNames } from './savedNames';
 
-/** The subtitle under the node on the canvas: what it does and where, in the panel's words. */
-const SUBTITLE = operationOnProviderSubtitle({ getJob: 'Get Job', cancelJob: 'Cancel Job' });
-
-// webhook-lifecycle-complete asks for webhookMethods that register a webhook with a provider. This
-// node's only webhook is n8n's own resume URL of a paused execution (restartWebhook), which n8n
-// creates per execution; there is nothing to register, check or delete.
+/**
+ * Version 1: version 2's node under the parameter names version 1 saved (savedNames.ts), so a
+ * workflow made with it runs as it always did.
+ */
+// webhook-lifecycle-complete: as in version 2, the only webhook is n8n's own resume URL.
 // eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete
 export class KlingVideoV1 implements INodeType {
 	description: INodeTypeDescription = {
@@ -38,17 +31,17 @@ export class KlingVideoV1 implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: credentialDescriptions(),
-		// Wait for Webhook: the provider's callback resumes the paused execution through this webhook.
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '', restartWebhook: true }],
-		properties,
+		properties: withSavedNames(properties),
 	};
 
 	methods = { loadOptions: { listVoices } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await route(this);
+		return await route(readingSavedNames(this));
 	}
 
+	// The resume reads only `provider` and `options`, which both versions call the same.
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await resumeFromWebhook(this);
 	}

@@ -9,7 +9,7 @@ import { readJobRef } from './jobReference';
 export const description: INodeProperties[] = [
 	{
 		displayName: 'Options',
-		name: 'jobOptions',
+		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},

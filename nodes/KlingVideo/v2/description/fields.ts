@@ -5,7 +5,7 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 import { ASPECT_RATIOS, DEFAULTS, GENERATION_OPERATIONS, PROVIDER_IDS, type GenerationOperation, type ProviderId } from '../../../shared/job';
-import { MODE_LABELS, MODE_PARAMETER } from '../../../shared/labels';
+import { MODE_LABELS } from '../../../shared/labels';
 import { PROVIDERS } from '../../../shared/providers';
 import { DEFAULT_MODEL, MODEL_LABELS } from '../../../shared/providers/models';
 import { modesOf, type OperationRow } from '../../../shared/providers/table';
@@ -90,7 +90,7 @@ const SCALAR_FIELDS: Partial<Record<RequestField, (operation: GenerationOperatio
 	}),
 	mode: (operation, _provider, row) => ({
 		displayName: 'Mode',
-		name: MODE_PARAMETER,
+		name: 'mode',
 		type: 'options',
 		options: modesOf(row).map((mode) => ({
 			name: MODE_LABELS[mode],

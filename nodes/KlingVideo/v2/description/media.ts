@@ -22,11 +22,19 @@ export const MEDIA_FIELD_TEXT: Record<string, MediaFieldText> = {
 	voiceUrl: { label: 'Voice Sample', what: 'a 5–30 s audio or video clip of the voice', optional: false, urlPlaceholder: 'https://example.com/voice.mp3' },
 };
 
-export const mediaParameterNames = (field: RequestField) => ({
-	source: `${field}Source`,
-	url: `${field}Url`,
-	binaryProperty: `${field}BinaryProperty`,
-});
+/** What a media field's parameters are called: what the input is, not the request field's name. */
+const PARAMETER_BASE: Partial<Record<RequestField, string>> = {
+	startImage: 'startImage',
+	endImage: 'endImage',
+	image: 'characterImage',
+	video: 'motionVideo',
+	voiceUrl: 'voiceSample',
+};
+
+export const mediaParameterNames = (field: RequestField) => {
+	const base = PARAMETER_BASE[field] ?? field;
+	return { source: `${base}Source`, url: `${base}Url`, binaryProperty: `${base}BinaryProperty` };
+};
 
 /** The three parameters of a media field, shown under `show` (the display conditions of its offers). */
 export function mediaProperties(field: RequestField, show: NonNullable<IDisplayOptions['show']>): INodeProperties[] {

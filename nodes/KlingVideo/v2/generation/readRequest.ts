@@ -5,7 +5,7 @@
  */
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { ASPECT_RATIOS, CHARACTER_ORIENTATIONS, DEFAULTS, DURATIONS, type GenerationOperation, type Mode, type ProviderId } from '../../../shared/job';
-import { FIELD_LABELS, listWords, MODE_LABELS, MODE_PARAMETER, OPERATION_LABELS, parameterOf } from '../../../shared/labels';
+import { FIELD_LABELS, listWords, MODE_LABELS, OPERATION_LABELS } from '../../../shared/labels';
 import { PROVIDERS } from '../../../shared/providers';
 import { DEFAULT_MODEL, MODEL_LABELS, type ModelId } from '../../../shared/providers/models';
 import { modesOf, offeredFields, rowOf, type OperationRow } from '../../../shared/providers/table';
@@ -159,7 +159,7 @@ export function readRequest(
 	const media: DraftRequest['media'] = {};
 	// The mode decides which fields its endpoint takes, so it is read first.
 	if (offeredFields(row).includes('mode')) {
-		fields.mode = readMode(context.getNodeParameter(MODE_PARAMETER, itemIndex, DEFAULTS.mode), row);
+		fields.mode = readMode(context.getNodeParameter('mode', itemIndex, DEFAULTS.mode), row);
 	}
 	const mode = (fields.mode as Mode | undefined) ?? modesOf(row)[0];
 	for (const field of offeredFields(row, mode)) {
@@ -169,7 +169,7 @@ export function readRequest(
 			if (input) media[field] = input;
 			continue;
 		}
-		const raw = context.getNodeParameter(parameterOf(field), itemIndex, undefined);
+		const raw = context.getNodeParameter(field, itemIndex, undefined);
 		fields[field] = readField(field, raw, provider, { model, row });
 	}
 	const draft: DraftRequest = { operation, model, row, fields, media };

@@ -8,7 +8,7 @@
  */
 import type { INodeProperties, NodeParameterValue } from 'n8n-workflow';
 import { GENERATION_OPERATIONS, PROVIDER_IDS, type GenerationOperation } from '../../../shared/job';
-import { FIELD_LABELS, MODE_PARAMETER, parameterOf } from '../../../shared/labels';
+import { FIELD_LABELS } from '../../../shared/labels';
 import { PROVIDERS } from '../../../shared/providers';
 import { rowOf, modesOf, offeredFields } from '../../../shared/providers/table';
 import type { RequestField } from '../../../shared/providers/types';
@@ -26,7 +26,7 @@ export const watchedFields = (operation: GenerationOperation, fields: readonly R
 	fields.filter((field) => offersOf(operation, field).length > 0 || RETIRED_FIELDS[operation]?.includes(field));
 
 /** The parameter that says whether a field is set: the field's own, or a media field's source. */
-export const settingParameterOf = (field: RequestField) => (MEDIA_FIELDS.includes(field) ? mediaParameterNames(field).source : parameterOf(field));
+export const settingParameterOf = (field: RequestField) => (MEDIA_FIELDS.includes(field) ? mediaParameterNames(field).source : field);
 
 /** Every default the field's own definitions have (they may differ per provider). */
 function defaultsOf(properties: readonly INodeProperties[], name: string): INodeProperties['default'][] {
@@ -83,7 +83,7 @@ export function leftoverProperties(operation: GenerationOperation, fields: reado
 							provider: [provider],
 							operation: [operation],
 							...(asksModel(provider, operation) ? { model: [modelId] } : {}),
-							...(where ? { [MODE_PARAMETER]: missing } : {}),
+							...(where ? { mode: missing } : {}),
 						},
 						hide: { [name]: [...defaults, ...implied] as NodeParameterValue[] },
 					},

@@ -23,7 +23,7 @@ const MAX_PROMPT_IN_CALLBACK = 200;
 
 export function startWebhook(scope: RunScope, jobs: PlannedJob[]): WaitStrategy {
 	if (jobs.length > 1) throw tooManyJobsToPause(jobs.length);
-	const limitMs = minutesParameter(scope.context, 'webhookTimeLimitMinutes', TIME_LIMIT_LABEL.waitForWebhook, 60);
+	const limitMs = minutesParameter(scope.context, 'timeLimitMinutes', TIME_LIMIT_LABEL.waitForWebhook, 60);
 	const deadline = Date.now() + limitMs;
 	const resumeUrl = String(scope.context.evaluateExpression('{{ $execution.resumeUrl }}', 0));
 	const echo = (planned: PlannedJob) => callbackEcho(requestEcho(planned));

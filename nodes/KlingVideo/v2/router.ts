@@ -39,8 +39,7 @@ export async function route(context: IExecuteFunctions): Promise<INodeExecutionD
 /** Get Job reads a job and downloads only when asked; a generation downloads its video by default. */
 function outputOptionsOf(context: IExecuteFunctions, operation: NodeOperation, itemIndex: number) {
 	if (operation === 'cancelJob') return { downloadVideo: false, binaryPropertyName: 'data' };
-	const collection = operation === 'getJob' ? 'jobOptions' : 'options';
-	return readOutputOptions(context.getNodeParameter(collection, itemIndex, {}) as IDataObject, operation !== 'getJob');
+	return readOutputOptions(context.getNodeParameter('options', itemIndex, {}) as IDataObject, operation !== 'getJob');
 }
 
 /** Every item's units; without Continue On Fail the first bad item stops the run before anything is sent. */

@@ -5,7 +5,6 @@
  */
 import type { IDisplayOptions } from 'n8n-workflow';
 import { PROVIDER_IDS, type GenerationOperation, type Mode, type ProviderId } from '../../../shared/job';
-import { MODE_PARAMETER } from '../../../shared/labels';
 import { PROVIDERS } from '../../../shared/providers';
 import type { ModelId } from '../../../shared/providers/models';
 import { modelsOf, modesOf, offeredFields, rowOf, type OperationRow } from '../../../shared/providers/table';
@@ -68,6 +67,6 @@ export function showConditions(operation: GenerationOperation, offers: readonly 
 		provider: providers,
 		operation: [operation],
 		...(models ? { model: models } : {}),
-		...(tiers ? { [MODE_PARAMETER]: tiers } : {}),
+		...(tiers ? { mode: tiers } : {}),
 	}));
 }

@@ -19,7 +19,7 @@ import { minutesParameter } from './minutes';
 import { returnItems, SettleFailure, type WaitStrategy } from './strategy';
 
 export function startCompletion(scope: RunScope): WaitStrategy {
-	const timeoutMs = minutesParameter(scope.context, 'timeoutMinutes', TIME_LIMIT_LABEL.waitForCompletion, 10, MAX_TIMEOUT_MINUTES);
+	const timeoutMs = minutesParameter(scope.context, 'timeLimitMinutes', TIME_LIMIT_LABEL.waitForCompletion, 10, MAX_TIMEOUT_MINUTES);
 	return {
 		callbackUrl: () => undefined,
 		settle: async (job, planned) => await waitAndStore(scope, job, planned, timeoutMs),

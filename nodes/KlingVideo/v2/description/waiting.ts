@@ -11,8 +11,8 @@ const generating = { operation: [...GENERATION_OPERATIONS] };
 export const MAX_TIMEOUT_MINUTES = 60;
 
 /**
- * One name for how long a run waits, whatever the mode (the parameter names differ, since saved
- * workflows hold them): the panel and every message about the limit use it.
+ * One name for how long a run waits, whatever the mode: one parameter, `timeLimitMinutes`, with
+ * a default per mode (10 minutes in the node, 60 for a paused execution).
  */
 export const TIME_LIMIT_LABEL: Record<Exclude<WaitMode, 'submitOnly'>, string> = {
 	waitForCompletion: 'Time Limit (Minutes)',
@@ -52,7 +52,7 @@ const waitModeProperty: INodeProperties = {
 const limitProperties: INodeProperties[] = [
 	{
 		displayName: TIME_LIMIT_LABEL.waitForCompletion,
-		name: 'timeoutMinutes',
+		name: 'timeLimitMinutes',
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: MAX_TIMEOUT_MINUTES },
 		default: 10,
@@ -78,7 +78,7 @@ const limitProperties: INodeProperties[] = [
 	},
 	{
 		displayName: TIME_LIMIT_LABEL.waitForWebhook,
-		name: 'webhookTimeLimitMinutes',
+		name: 'timeLimitMinutes',
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: 60,
