@@ -47,6 +47,8 @@ export interface JobEstimate {
 	model: ModelId;
 	operation: GenerationOperation;
 	mode: Mode;
+	/** The frame shape asked for (a variant's ratio, or the Aspect Ratio field); null where the input decides it. */
+	aspectRatio: string | null;
 	durationSeconds: number | null;
 	hasAudio: boolean | null;
 	hasVoices: boolean;
@@ -142,6 +144,7 @@ export function estimateJob(provider: ProviderId, planned: PlannedJob, options: 
 		model: mapped.model,
 		operation: planned.request.operation,
 		mode: mapped.mode,
+		aspectRatio: 'aspectRatio' in planned.request && typeof planned.request.aspectRatio === 'string' ? planned.request.aspectRatio : null,
 		durationSeconds,
 		hasAudio: expected.hasAudio,
 		hasVoices,

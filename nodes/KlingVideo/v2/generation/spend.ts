@@ -76,7 +76,7 @@ export function estimateItems(run: RunEstimate): INodeExecutionData[] {
 			model: job.model,
 			operation: job.operation,
 			mode: job.mode,
-			aspectRatio: job.variant ?? ((job.request.body.aspect_ratio as string | undefined) ?? null),
+			aspectRatio: job.aspectRatio,
 			durationSeconds: job.durationSeconds,
 			hasAudio: job.hasAudio,
 			estimatedCostUsd: job.estimatedCostUsd,
