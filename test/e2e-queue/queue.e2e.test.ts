@@ -536,21 +536,16 @@ suite('n8n queue mode: 1 main, 2 workers, 2 webhook processes, PostgreSQL and Re
 		workers[index] = restarted;
 		const restartMs = Date.now() - killedAt;
 
-		await waitFor(
-			'every batch execution to end',
-			async () => {
-				const list = await batch();
-				return list.every((e) => FINAL.includes(e.status)) ? list : undefined;
-			},
-			360_000,
-			2000,
-		).catch(() => undefined);
+		// What is still open when the wait gives up shows in the statuses below.
+		const batchEnded = async (timeoutMs: number) =>
+			await waitFor('every batch execution to end', async () => ((await batch()).every((e) => FINAL.includes(e.status)) ? true : undefined), timeoutMs, 2000).catch(
+				() => undefined,
+			);
+		await batchEnded(360_000);
 		// Past Bull's lock (30 s) and stalled check (15 s): a job of the killed worker handed on to another would show now.
 		const observeUntil = killedAt + 75_000;
 		if (Date.now() < observeUntil) await sleep(observeUntil - Date.now());
-		await waitFor('every batch execution to end', async () => ((await batch()).every((e) => FINAL.includes(e.status)) ? true : undefined), 240_000, 2000).catch(
-			() => undefined,
-		);
+		await batchEnded(240_000);
 		const settled = await batch();
 		const owners = workerOf();
 		const submitted = (await emulatorJobs('replicate')).filter((job) => Date.parse(job.createdAt) >= batchStart && job.operation === 'textToVideo');
