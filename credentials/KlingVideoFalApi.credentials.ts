@@ -5,6 +5,7 @@ import type {
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
+import { customBaseUrlProperties } from './customBaseUrl';
 
 /**
  * fal.ai key for the Kling Video nodes. fal spreads its API over three hosts, so the custom
@@ -32,25 +33,11 @@ export class KlingVideoFalApi implements ICredentialType {
 			default: '',
 			description: 'A fal.ai API key (key ID and secret joined by a colon), from fal.ai under Dashboard → Keys',
 		},
-		{
-			displayName: 'Use Custom Base URL',
-			name: 'useCustomBaseUrl',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether to send requests to a proxy or a local emulator instead of fal.ai’s own hosts',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			required: true,
-			default: '',
+		...customBaseUrlProperties({
+			instead: 'fal.ai’s own hosts',
 			placeholder: 'e.g. http://127.0.0.1:4010',
-			description:
-				'Root URL under which /fal-queue stands for queue.fal.run, /fal-api for api.fal.ai and /fal-rest for rest.fal.ai',
-			displayOptions: { show: { useCustomBaseUrl: [true] } },
-		},
+			description: 'Root URL under which /fal-queue stands for queue.fal.run, /fal-api for api.fal.ai and /fal-rest for rest.fal.ai',
+		}),
 	];
 
 	authenticate: IAuthenticateGeneric = {

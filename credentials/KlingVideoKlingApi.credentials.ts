@@ -6,6 +6,7 @@ import type {
 	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
+import { customBaseUrlProperties } from './customBaseUrl';
 
 import { toProviderCredentials } from '../nodes/shared/credentials';
 import { signKlingJwt } from '../nodes/shared/providers/kling/jwt';
@@ -78,24 +79,11 @@ export class KlingVideoKlingApi implements ICredentialType {
 			default: 'singapore',
 			description: 'The Kling API host the key pair belongs to',
 		},
-		{
-			displayName: 'Use Custom Base URL',
-			name: 'useCustomBaseUrl',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether to send requests to a proxy or a local emulator instead of the regional Kling host',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			required: true,
-			default: '',
+		...customBaseUrlProperties({
+			instead: 'the regional Kling host',
 			placeholder: 'e.g. http://127.0.0.1:4010/kling',
 			description: 'Replaces the regional host (such as https://api-singapore.klingai.com), without /v1',
-			displayOptions: { show: { useCustomBaseUrl: [true] } },
-		},
+		}),
 	];
 
 	/** Adds `Authorization: Bearer <JWT>`, signed now, valid 30 minutes, to each request. */

@@ -5,6 +5,7 @@ import type {
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
+import { customBaseUrlProperties } from './customBaseUrl';
 
 /**
  * Replicate account token for the Kling Video nodes. The custom base URL replaces
@@ -30,24 +31,11 @@ export class KlingVideoReplicateApi implements ICredentialType {
 			default: '',
 			description: 'A Replicate API token (starts with r8_), from replicate.com under Account → API tokens',
 		},
-		{
-			displayName: 'Use Custom Base URL',
-			name: 'useCustomBaseUrl',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether to send requests to a proxy or a local emulator instead of https://api.replicate.com/v1',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			required: true,
-			default: '',
+		...customBaseUrlProperties({
+			instead: 'https://api.replicate.com/v1',
 			placeholder: 'e.g. http://127.0.0.1:4010/replicate/v1',
 			description: 'Replaces https://api.replicate.com/v1, including the /v1 path',
-			displayOptions: { show: { useCustomBaseUrl: [true] } },
-		},
+		}),
 	];
 
 	authenticate: IAuthenticateGeneric = {

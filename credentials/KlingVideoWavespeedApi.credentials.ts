@@ -5,6 +5,7 @@ import type {
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
+import { customBaseUrlProperties } from './customBaseUrl';
 
 /**
  * WaveSpeed key for the Kling Video nodes. The custom base URL replaces
@@ -30,24 +31,11 @@ export class KlingVideoWavespeedApi implements ICredentialType {
 			default: '',
 			description: 'A WaveSpeed API key, from wavespeed.ai under API Keys (keys work after the first top-up)',
 		},
-		{
-			displayName: 'Use Custom Base URL',
-			name: 'useCustomBaseUrl',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether to send requests to a proxy or a local emulator instead of https://api.wavespeed.ai/api/v3',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			required: true,
-			default: '',
+		...customBaseUrlProperties({
+			instead: 'https://api.wavespeed.ai/api/v3',
 			placeholder: 'e.g. http://127.0.0.1:4010/wavespeed/api/v3',
 			description: 'Replaces https://api.wavespeed.ai/api/v3, including the /api/v3 path',
-			displayOptions: { show: { useCustomBaseUrl: [true] } },
-		},
+		}),
 	];
 
 	authenticate: IAuthenticateGeneric = {
