@@ -68,7 +68,12 @@ export interface BatchResult {
 		ratioToIdeal: number;
 		submits: number;
 		throttled429: number;
+		/** Status reads per job: its own status/result reads plus its share of list calls (bench/lib/flows.ts). */
 		statusReadsPerJob: number;
+		/** List calls (status board ticks and their pages), all told; their shares are in statusReadsPerJob. */
+		listCalls: number;
+		/** Of statusReadsPerJob, the reads that named the job (status, result). */
+		ownStatusReadsPerJob: number;
 		downloads: number;
 		noticedLagMs: Summary;
 		/** Seconds from one job's end to the next submit on the same worker, mean (what the slot costs beyond the job). */
@@ -145,6 +150,8 @@ export async function runBatch(settings: BatchSettings, log: (line: string) => v
 				submits: counters.count({ provider: 'replicate', route: 'submit' }),
 				throttled429: counters.count({ provider: 'replicate', route: 'submit', status: 429 }),
 				statusReadsPerJob: round(mean(flows.map((f) => f.statusReads)), 2),
+				listCalls: counters.count({ provider: 'replicate', route: 'list' }),
+				ownStatusReadsPerJob: round(mean(flows.map((f) => f.statusReads - f.listShare)), 2),
 				downloads: counters.count({ provider: 'replicate', route: 'download' }),
 				noticedLagMs: summarize(flows.flatMap((f) => (f.noticedLagMs === null ? [] : [f.noticedLagMs]))),
 				peakRunning: peakConcurrency(flows),
@@ -186,8 +193,11 @@ export const PROVIDERS: Provider[] = ['replicate', 'fal', 'wavespeed', 'kling'];
 export interface WaveResult {
 	jobs: number;
 	submitsPerJob: number;
+	/** Own status/result/stream reads plus the job's share of list calls. */
 	statusReadsPerJob: number;
 	maxStatusReads: number;
+	/** Of statusReadsPerJob, the share of list calls. */
+	listSharePerJob: number;
 	byRoutePerJob: Record<string, number>;
 	downloadsPerJob: number;
 	noticedLagMs: Summary;
@@ -207,7 +217,8 @@ function wave(flows: JobFlow[]): WaveResult {
 		jobs: flows.length,
 		submitsPerJob: round(mean(flows.map((f) => f.submits)), 2),
 		statusReadsPerJob: round(mean(flows.map((f) => f.statusReads)), 2),
-		maxStatusReads: Math.max(...flows.map((f) => f.statusReads)),
+		maxStatusReads: round(Math.max(...flows.map((f) => f.statusReads)), 2),
+		listSharePerJob: round(mean(flows.map((f) => f.listShare)), 2),
 		byRoutePerJob: Object.fromEntries([...routes].sort().map((route) => [route, round(mean(flows.map((f) => f.byRoute[route] ?? 0)), 2)])),
 		downloadsPerJob: round(mean(flows.map((f) => f.downloads)), 2),
 		noticedLagMs: summarize(flows.flatMap((f) => (f.noticedLagMs === null ? [] : [f.noticedLagMs]))),
@@ -259,7 +270,12 @@ export async function runPolling(
 			}),
 		]);
 		const tags = new Map(emulator.jobs().map((job) => [`${job.provider}:${job.id}`, tagOf(job.input)]));
-		const flows = jobFlows(emulator.jobs(), emulator.counters());
+		// The baseline's jobs are apart: list calls are the package's, shared among the package's jobs only.
+		const isBaseline = (job: { provider: string; id: string }) => tags.get(`${job.provider}:${job.id}`) === 'baseline';
+		const flows = [
+			...jobFlows(emulator.jobs(), emulator.counters(), (job) => !isBaseline(job)),
+			...jobFlows(emulator.jobs(), emulator.counters(), isBaseline),
+		];
 		const of = (tag: string) => flows.filter((f) => tags.get(`${f.provider}:${f.jobId}`) === tag);
 		return {
 			jobSeconds: (options.queuedMs + options.runningMs) / 1000,

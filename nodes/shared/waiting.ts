@@ -1,12 +1,15 @@
 /**
  * How a node waits for a job in-process: long-poll where the provider can hold a request open
  * (fewest requests, completion noticed at once), otherwise status polls placed where completion
- * is likely. Bounded by a timeout; stops at once when the signal aborts.
+ * is likely. Jobs of one run that wait at the same time share list calls instead, through the
+ * run's status board (statusBoard.ts). Bounded by a timeout; stops at once when the signal aborts.
  */
 import { ProviderApiError } from './errors';
-import { sleep } from './http';
+import { settle, sleep } from './http';
 import { isTerminal, type Job } from './job';
 import type { ProviderClient } from './providers/types';
+import type { StatusBoard } from './statusBoard';
+import { boardStep, type BoardWaitState } from './statusBoardStep';
 
 export interface WaitOptions {
 	timeoutMs: number;
@@ -17,6 +20,8 @@ export interface WaitOptions {
 	longPollSeconds?: number;
 	/** Jobs of the same shape take about as long as each other; their history sets the poll schedule. */
 	durations?: DurationModel;
+	/** The run's status board: while other jobs of the run wait too, their states come from shared list calls. */
+	board?: StatusBoard;
 }
 
 /** Near the expected end, polls this far apart (at most): completion is noticed within about 2 s. */
@@ -99,28 +104,72 @@ export function nextPollOffsetMs(
 	return next;
 }
 
+/** Where one job's wait stands. */
+interface WaitState extends BoardWaitState {
+	/** What such jobs took when this one started: the lone schedule is laid out on it, as it always was. */
+	readonly expectedAtStartMs: number | null;
+	/** The lone schedule's last planned poll, as an offset from the start. */
+	plannedMs: number;
+}
+
+/**
+ * Waits until the job ends, the time is up (WaitTimeoutError) or the signal aborts. With a
+ * status board (statusBoard.ts) the job is read by the board's shared list calls while other jobs
+ * of the run wait with it; alone it keeps its own long-poll or poll schedule.
+ */
 export async function waitForCompletion(client: ProviderClient, submitted: Job, options: WaitOptions): Promise<Job> {
 	const started = Date.now();
-	const deadline = started + options.timeoutMs;
-	const delayFor = options.pollDelayMs ?? pollDelayMs;
 	const durations = options.durations ?? processDurations;
 	const key = DurationModel.keyOf(submitted);
-	const expectedMs = durations.expectedMs(key);
-	let job = submitted;
-	let plannedMs = 0;
-	while (!isTerminal(job.status)) {
-		const remainingMs = deadline - Date.now();
-		if (remainingMs <= 0) throw new WaitTimeoutError(job, options.timeoutMs);
-		if (client.waitForChange) {
-			const seconds = Math.max(1, Math.min(options.longPollSeconds ?? 55, Math.ceil(remainingMs / 1000)));
-			job = await client.waitForChange(job.ref, seconds, options.signal);
-		} else {
-			const elapsedMs = Date.now() - started;
-			plannedMs = nextPollOffsetMs(plannedMs, elapsedMs, expectedMs, delayFor);
-			await sleep(Math.min(plannedMs - elapsedMs, remainingMs), options.signal);
-			job = await client.get(job.ref, options.signal);
+	const state: WaitState = {
+		job: submitted,
+		started,
+		deadline: started + options.timeoutMs,
+		key,
+		expectedAtStartMs: durations.expectedMs(key),
+		plannedMs: 0,
+		shownAt: started,
+		ownReads: 0,
+	};
+	const leave = options.board?.join(submitted);
+	try {
+		while (!isTerminal(state.job.status)) {
+			if (state.deadline - Date.now() <= 0) throw new WaitTimeoutError(state.job, options.timeoutMs);
+			if (options.board?.shared) await boardStep(client, options.board, state, durations, options.signal);
+			else await loneStep(client, state, options);
 		}
+	} finally {
+		leave?.();
 	}
-	if (job.status === 'succeeded') durations.observe(key, Date.now() - started);
-	return job;
+	if (state.job.status === 'succeeded') durations.observe(state.key, Date.now() - started);
+	return state.job;
+}
+
+/** Today's way for a job that waits alone: one long-poll, or one poll on the schedule laid out from the start. */
+async function loneStep(client: ProviderClient, state: WaitState, options: WaitOptions): Promise<void> {
+	const remainingMs = state.deadline - Date.now();
+	if (client.waitForChange) {
+		const seconds = Math.max(1, Math.min(options.longPollSeconds ?? 55, Math.ceil(remainingMs / 1000)));
+		state.job = await client.waitForChange(state.job.ref, seconds, options.signal);
+		return;
+	}
+	const elapsedMs = Date.now() - state.started;
+	state.plannedMs = nextPollOffsetMs(state.plannedMs, elapsedMs, state.expectedAtStartMs, options.pollDelayMs ?? pollDelayMs);
+	const joined = await sleepUntilShared(Math.min(state.plannedMs - elapsedMs, remainingMs), options.signal, options.board);
+	// Another job joined the board meanwhile: its next tick reads this one too, so this poll is saved.
+	if (joined) return;
+	state.job = await client.get(state.job.ref, options.signal);
+}
+
+/** Sleeps; true when the board started sharing first. The caller's abort still throws. */
+async function sleepUntilShared(ms: number, signal: AbortSignal | undefined, board: StatusBoard | undefined): Promise<boolean> {
+	if (!board) {
+		await sleep(ms, signal);
+		return false;
+	}
+	const sharing = board.sharingStarted;
+	const slept = await settle(sleep(ms, signal ? AbortSignal.any([signal, sharing]) : sharing));
+	if (slept.ok) return false;
+	if (signal?.aborted || !sharing.aborted) throw slept.error;
+	return true;
 }

@@ -82,6 +82,13 @@ export interface ListOptions {
 	signal?: AbortSignal;
 }
 
+/** One status read of a batch of waiting jobs (issue 14): see `ProviderClient.listStatus`. */
+export interface StatusListOptions {
+	/** The earliest creation among the jobs, in the provider's clock where it said one; bounds the pages. */
+	since: Date;
+	signal?: AbortSignal;
+}
+
 export interface WebhookDelivery {
 	/** Header names lower-cased. */
 	headers: Record<string, string | string[] | undefined>;
@@ -115,6 +122,13 @@ export interface ProviderClient {
 	waitForChange?(ref: JobRef, maxSeconds: number, signal?: AbortSignal): Promise<Job>;
 	cancel(ref: JobRef, signal?: AbortSignal): Promise<void>;
 	list(options?: ListOptions): Promise<Job[]>;
+	/**
+	 * The states of many waiting jobs from the provider's list endpoint, in as few calls as it
+	 * allows (pages bounded by `since` and the number of jobs): the jobs it lists, matched by the
+	 * caller on their id. A job may be missing (not listed yet, or, on fal, not finished). Absent
+	 * where the provider's own docs rule the list out for status (WaveSpeed).
+	 */
+	listStatus?(refs: readonly JobRef[], options: StatusListOptions): Promise<Job[]>;
 	uploadMedia(file: UploadableFile, signal?: AbortSignal): Promise<string>;
 	/** Replicate and WaveSpeed: the account's webhook signing secret. */
 	fetchWebhookSecret?(signal?: AbortSignal): Promise<string>;

@@ -41,6 +41,16 @@ function listModels(ctx: RequestContext): void {
 	sendJson(ctx, 200, { models: items, next_cursor: hasMore ? Buffer.from(String(page + 1)).toString('base64') : null, has_more: hasMore });
 }
 
+/** The request list "Requires API key (user or enterprise)" (fal.ai/docs/platform-apis/v1/models/requests/by-endpoint): no key is refused too. */
+function listAuth(ctx: RequestContext): boolean {
+	if (checkStaticKey(ctx.req, 'Key', ctx.core.credentials.falKey) === 'ok') return true;
+	platformError(ctx, 401, 'authorization_error', 'Invalid API key');
+	return false;
+}
+
+/** "comma-separated or repeated query params, up to 50 IDs" (same page). */
+const MAX_LISTED_ENDPOINTS = 50;
+
 /** success / user_error (4xx) / error (5xx), from the job's result answer. */
 function outcomeClass(status: number): 'success' | 'user_error' | 'error' {
 	if (status < 300) return 'success';
@@ -49,11 +59,16 @@ function outcomeClass(status: number): 'success' | 'user_error' | 'error' {
 
 /** Finished requests only (the list is keyed on end time), newest end first. */
 function requestsByEndpoint(ctx: RequestContext): void {
-	if (!platformAuth(ctx)) return;
+	if (!listAuth(ctx)) return;
 	const params = ctx.url.searchParams;
 	const endpoints = params.getAll('endpoint_id').flatMap((value) => value.split(',')).filter(Boolean);
 	if (endpoints.length === 0) {
 		return sendJson(ctx, 422, { detail: [{ type: 'missing', loc: ['query', 'endpoint_id'], msg: 'Field required', input: null }] });
+	}
+	if (endpoints.length > MAX_LISTED_ENDPOINTS) {
+		// The wording is a guess: fal states the cap, not its answer; this is its usual 422 validation shape.
+		const msg = `List should have at most ${MAX_LISTED_ENDPOINTS} items after validation, not ${endpoints.length}`;
+		return sendJson(ctx, 422, { detail: [{ type: 'too_long', loc: ['query', 'endpoint_id'], msg, input: endpoints }] });
 	}
 	const start = Date.parse(params.get('start') ?? '') || Date.now() - 24 * 3600 * 1000;
 	const end = Date.parse(params.get('end') ?? '') || Number.POSITIVE_INFINITY;

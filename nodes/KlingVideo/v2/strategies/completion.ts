@@ -1,6 +1,8 @@
 /**
  * Wait for Completion: each job is waited for in this process (long-polled where the provider
- * can), then its video stored. A cancelled execution cancels the job too: it is billed while it runs.
+ * can), then its video stored. Jobs of the run that wait at the same time are read together
+ * through the run's status board (one list call per tick); the board lives as long as the run.
+ * A cancelled execution cancels the job too: it is billed while it runs.
  */
 import type { INodeExecutionData } from 'n8n-workflow';
 import { httpClient } from '../../../shared/connect';
@@ -10,6 +12,7 @@ import type { Job } from '../../../shared/job';
 import { submittedDetailsOf, withSubmittedDetails } from '../../../shared/jobDetails';
 import { jobToItem } from '../../../shared/jobOutput';
 import type { ProviderClient } from '../../../shared/providers/types';
+import { StatusBoard } from '../../../shared/statusBoard';
 import { waitForCompletion } from '../../../shared/waiting';
 import type { RunScope } from '../actions/action';
 import { MAX_TIMEOUT_MINUTES, TIME_LIMIT_LABEL } from '../description/waiting';
@@ -20,15 +23,19 @@ import { returnItems, SettleFailure, type WaitStrategy } from './strategy';
 
 export function startCompletion(scope: RunScope): WaitStrategy {
 	const timeoutMs = minutesParameter(scope.context, 'timeLimitMinutes', TIME_LIMIT_LABEL.waitForCompletion, 10, MAX_TIMEOUT_MINUTES);
+	const board = new StatusBoard(scope.client, scope.signal);
 	return {
 		callbackUrl: () => undefined,
-		settle: async (job, planned) => await waitAndStore(scope, job, planned, timeoutMs),
-		finish: returnItems,
+		settle: async (job, planned) => await waitAndStore(scope, board, job, planned, timeoutMs),
+		finish: async (items) => {
+			board.close();
+			return await returnItems(items);
+		},
 	};
 }
 
-async function waitAndStore(scope: RunScope, submitted: Job, planned: PlannedJob, timeoutMs: number): Promise<INodeExecutionData> {
-	const waited = await waitWithCancel(scope.client, submitted, timeoutMs, scope.signal);
+async function waitAndStore(scope: RunScope, board: StatusBoard, submitted: Job, planned: PlannedJob, timeoutMs: number): Promise<INodeExecutionData> {
+	const waited = await waitWithCancel(scope.client, board, submitted, timeoutMs, scope.signal);
 	const job = withSubmittedDetails(waited, submittedDetailsOf(submitted));
 	if (job.status !== 'succeeded') {
 		const error = new ProviderApiError({
@@ -47,8 +54,8 @@ async function waitAndStore(scope: RunScope, submitted: Job, planned: PlannedJob
 }
 
 /** Waits in-process; if the execution is cancelled, the provider job is cancelled too. */
-async function waitWithCancel(client: ProviderClient, job: Job, timeoutMs: number, signal?: AbortSignal): Promise<Job> {
-	const waited = await settle(waitForCompletion(client, job, { timeoutMs, signal }));
+async function waitWithCancel(client: ProviderClient, board: StatusBoard, job: Job, timeoutMs: number, signal?: AbortSignal): Promise<Job> {
+	const waited = await settle(waitForCompletion(client, job, { timeoutMs, signal, board }));
 	if (waited.ok) return waited.value;
 	if (!signal?.aborted) throw waited.error;
 	await settle(client.cancel(job.ref));

@@ -41,6 +41,7 @@ import type {
 	ProviderAdapter,
 	ProviderClient,
 	ProviderCredentials,
+	StatusListOptions,
 	SubmitOptions,
 	UploadableFile,
 	WebhookDelivery,
@@ -78,6 +79,9 @@ export const FAL_STATES: Record<FalQueueState, JobStatus> = {
 
 /** Requests per page of the platform list (its maximum). */
 export const FAL_LIST_PAGE_SIZE = 100;
+
+/** Endpoint ids one request list call takes ("comma-separated or repeated query params, up to 50 IDs"). */
+export const FAL_LIST_MAX_ENDPOINTS = 50;
 
 /** fal error `type` values that mean a content-policy refusal (the words are shared: failures.ts). */
 const CONTENT_POLICY_TYPES = new Set(['content_policy_violation']);
@@ -384,31 +388,67 @@ class FalClient implements ProviderClient {
 		const maxPages = options.maxPages ?? 5;
 		const jobs: Job[] = [];
 		for (const endpoint of operations.flatMap((operation) => endpointPathsOf(FAL_MODELS, operation))) {
-			let cursor: string | undefined;
-			for (let page = 0; page < maxPages; page++) {
-				const query = new URLSearchParams({ endpoint_id: endpoint, limit: String(FAL_LIST_PAGE_SIZE), expand: 'payloads' });
-				if (options.since) query.set('start', options.since.toISOString());
-				if (cursor) query.set('cursor', cursor);
-				const response = await this.http.send({
-					url: `${this.urls.api}/v1/models/requests/by-endpoint?${query}`,
-					headers: this.auth,
-					retryClass: 'read',
-					signal: options.signal,
-					isFinal: falIsFinal,
-				});
-				if (!isOk(response)) throw falHttpError(response, `list of ${endpoint}`);
-				const answer = parseFalAnswer(falListSchema, bodyOf(response), 'request list');
-				for (const item of answer.items) {
-					const job = this.jobFromListItem(endpoint, item);
-					if (!options.since || !job.timings.createdAt || Date.parse(job.timings.createdAt) >= options.since.getTime()) {
-						jobs.push(job);
-					}
+			const items = await this.listedRequests([endpoint], options.since, maxPages, options.signal);
+			for (const item of items) {
+				const job = this.jobFromListItem(endpoint, item);
+				if (!options.since || !job.timings.createdAt || Date.parse(job.timings.createdAt) >= options.since.getTime()) {
+					jobs.push(job);
 				}
-				if (!answer.has_more || !answer.next_cursor) break;
-				cursor = answer.next_cursor;
 			}
 		}
 		return jobs;
+	}
+
+	/**
+	 * One request-list call for every endpoint the jobs were sent to (up to 50 ids a call), with
+	 * the payloads, so a finished request brings its output. fal lists finished requests (keyed on
+	 * end time), so a running job is simply not there yet.
+	 */
+	async listStatus(refs: readonly JobRef[], options: StatusListOptions): Promise<Job[]> {
+		const endpoints = [...new Set(refs.flatMap((ref) => falEndpointsOfRef(ref)))];
+		const maxPages = Math.ceil(refs.length / FAL_LIST_PAGE_SIZE) + 1;
+		const jobs: Job[] = [];
+		for (let at = 0; at < endpoints.length; at += FAL_LIST_MAX_ENDPOINTS) {
+			const chunk = endpoints.slice(at, at + FAL_LIST_MAX_ENDPOINTS);
+			for (const item of await this.listedRequests(chunk, options.since, maxPages, options.signal)) {
+				jobs.push(this.statusFromListItem(item));
+			}
+		}
+		return jobs;
+	}
+
+	/** The platform's request list of some endpoints since an instant, page after page (at most `maxPages`). */
+	private async listedRequests(endpoints: readonly string[], since: Date | undefined, maxPages: number, signal?: AbortSignal): Promise<FalListItem[]> {
+		const items: FalListItem[] = [];
+		let cursor: string | undefined;
+		for (let page = 0; page < maxPages; page++) {
+			const query = new URLSearchParams({ endpoint_id: endpoints.join(','), limit: String(FAL_LIST_PAGE_SIZE), expand: 'payloads' });
+			if (since) query.set('start', since.toISOString());
+			if (cursor) query.set('cursor', cursor);
+			const response = await this.http.send({
+				url: `${this.urls.api}/v1/models/requests/by-endpoint?${query}`,
+				headers: this.auth,
+				retryClass: 'read',
+				signal,
+				isFinal: falIsFinal,
+			});
+			if (!isOk(response)) throw falHttpError(response, `list of ${endpoints.join(', ')}`);
+			const answer = parseFalAnswer(falListSchema, bodyOf(response), 'request list');
+			items.push(...answer.items);
+			if (!answer.has_more || !answer.next_cursor) break;
+			cursor = answer.next_cursor;
+		}
+		return items;
+	}
+
+	/**
+	 * A listed request as a status. A 200 whose payload is missing or unreadable is reported as
+	 * succeeded without output (the caller then reads the result itself), never as a failure.
+	 */
+	private statusFromListItem(item: FalListItem): Job {
+		const job = this.jobFromListItem(item.endpoint_id ?? '', item);
+		if (item.status_code !== 200 || job.status === 'succeeded') return job;
+		return { ...job, status: 'succeeded', error: null, videoUrl: null, voiceId: null };
 	}
 
 	async uploadMedia(file: UploadableFile, signal?: AbortSignal): Promise<string> {
@@ -592,6 +632,14 @@ class FalClient implements ProviderClient {
 			predictSeconds: item.duration ?? null,
 		});
 	}
+}
+
+/** The endpoint ids a job may be listed under: its own where the ref names model and mode, else every one of its operation's. */
+function falEndpointsOfRef(ref: JobRef): string[] {
+	const row = ref.model && ref.operation ? rowOf(FAL_MODELS, ref.model, ref.operation) : undefined;
+	const own = ref.quality ? row?.endpoints[ref.quality]?.path : undefined;
+	if (own) return [own];
+	return ref.operation ? endpointPathsOf(FAL_MODELS, ref.operation) : operationsOf(FAL_MODELS).flatMap((operation) => endpointPathsOf(FAL_MODELS, operation));
 }
 
 export const falAdapter: ProviderAdapter = {

@@ -30,6 +30,7 @@ import type {
 	ProviderAdapter,
 	ProviderClient,
 	ProviderCredentials,
+	StatusListOptions,
 	SubmitOptions,
 	UploadableFile,
 	Voice,
@@ -104,6 +105,8 @@ const KLING_VOICE_PAGE_SIZE = 200;
 
 /** Page size of the list endpoints (Kling allows up to 500). */
 export const KLING_LIST_PAGE_SIZE = 100;
+/** Page size of a batch's status read: Kling's largest ("pageSize … [1, 500]"), so one page usually holds the batch. */
+export const KLING_STATUS_PAGE_SIZE = 500;
 /** Kling documents 10 MB for image inputs. */
 export const KLING_MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 const KLING_IMAGE_TYPES = /^image\/(jpeg|jpg|png)$/i;
@@ -332,30 +335,51 @@ class KlingClient implements ProviderClient {
 
 	async list(options: ListOptions = {}): Promise<Job[]> {
 		const operations = options.operations ?? VIDEO_OPERATIONS;
-		const maxPages = options.maxPages ?? 5;
-		const since = options.since?.getTime();
 		const jobs: Job[] = [];
 		for (const operation of operations) {
-			for (let page = 1; page <= maxPages; page++) {
-				const response = await this.send({
-					url: `${this.host}${KLING_PATHS[operation]}?pageNum=${page}&pageSize=${KLING_LIST_PAGE_SIZE}`,
-					retryClass: 'read',
-					signal: options.signal,
-				});
-				const envelope = this.envelopeOf(response);
-				if (!envelope) throw klingError(response, `list of ${KLING_PATHS[operation]}`);
-				const tasks = parseKlingAnswer(klingTaskListSchema, envelope.data, 'task list');
-				for (const task of tasks) {
-					if (since === undefined || (task.created_at ?? Number.POSITIVE_INFINITY) >= since) {
-						jobs.push(klingJob(task, operation, task));
-					}
-				}
-				// UNCONFIRMED: lists are newest first, so a page reaching before `since` ends the walk.
-				const reachedOlder = since !== undefined && tasks.some((task) => (task.created_at ?? Infinity) < since);
-				if (tasks.length < KLING_LIST_PAGE_SIZE || reachedOlder) break;
+			const tasks = await this.listedTasks(operation, options.since?.getTime(), KLING_LIST_PAGE_SIZE, options.maxPages ?? 5, options.signal);
+			jobs.push(...tasks.map((task) => klingJob(task, operation, task)));
+		}
+		return jobs;
+	}
+
+	/**
+	 * One list call per kind (path) the jobs are of: Kling lists each kind on its own path and has
+	 * no id or time filter. A task that cannot be read as a job is left out (its own query will
+	 * report it); the submitted model and mode ride along, since the list does not say them.
+	 */
+	async listStatus(refs: readonly JobRef[], options: StatusListOptions): Promise<Job[]> {
+		const operations = [...new Set(refs.map((ref) => ref.operation).filter((operation) => operation !== null))];
+		const submitted = new Map(refs.map((ref) => [ref.jobId, { model: ref.model ?? null, mode: ref.quality ?? null }]));
+		const maxPages = Math.ceil(refs.length / KLING_STATUS_PAGE_SIZE) + 1;
+		const jobs: Job[] = [];
+		for (const operation of operations) {
+			for (const task of await this.listedTasks(operation, options.since.getTime(), KLING_STATUS_PAGE_SIZE, maxPages, options.signal)) {
+				const job = readableJob(task, operation, submitted.get(task.task_id));
+				if (job) jobs.push(job);
 			}
 		}
 		return jobs;
+	}
+
+	/** The tasks of one kind created at or after `since`, newest first, page after page (at most `maxPages`). */
+	private async listedTasks(operation: KlingOperation, since: number | undefined, pageSize: number, maxPages: number, signal?: AbortSignal): Promise<KlingTask[]> {
+		const listed: KlingTask[] = [];
+		for (let page = 1; page <= maxPages; page++) {
+			const response = await this.send({
+				url: `${this.host}${KLING_PATHS[operation]}?pageNum=${page}&pageSize=${pageSize}`,
+				retryClass: 'read',
+				signal,
+			});
+			const envelope = this.envelopeOf(response);
+			if (!envelope) throw klingError(response, `list of ${KLING_PATHS[operation]}`);
+			const tasks = parseKlingAnswer(klingTaskListSchema, envelope.data, 'task list');
+			listed.push(...tasks.filter((task) => since === undefined || (task.created_at ?? Number.POSITIVE_INFINITY) >= since));
+			// UNCONFIRMED: lists are newest first, so a page reaching before `since` ends the walk.
+			const reachedOlder = since !== undefined && tasks.some((task) => (task.created_at ?? Infinity) < since);
+			if (tasks.length < pageSize || reachedOlder) break;
+		}
+		return listed;
 	}
 
 	async uploadMedia(file: UploadableFile): Promise<string> {
@@ -466,6 +490,15 @@ class KlingClient implements ProviderClient {
 			const raw = bodyOf(response);
 			return klingJob(parseKlingAnswer(klingTaskSchema, envelope.data, 'task', ref), candidate, raw, expected, submitted);
 		}
+		return undefined;
+	}
+}
+
+/** The job of a listed task, or undefined when the task is not a readable job (e.g. succeeded without a video). */
+function readableJob(task: KlingTask, operation: KlingOperation, submitted: { model: ModelId | null; mode: Mode | null } | undefined): Job | undefined {
+	try {
+		return klingJob(task, operation, task, undefined, submitted);
+	} catch {
 		return undefined;
 	}
 }

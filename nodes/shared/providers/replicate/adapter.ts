@@ -65,6 +65,9 @@ export const REPLICATE_OUTPUT_RETENTION_SECONDS = 3600;
 /** Replicate's own sensitive-content failure code ("flagged as sensitive"); the words are shared (failures.ts). */
 const CONTENT_POLICY_CODE = /\bE005\b/;
 
+/** Predictions per list page: fixed by Replicate ("It will return 100 records per page"). */
+export const REPLICATE_LIST_PAGE_SIZE = 100;
+
 /** `Prefer: wait=N` bounds (Replicate accepts 1..60). */
 const PREFER_WAIT_MAX_SECONDS = 60;
 
@@ -230,6 +233,37 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ReplicateC
 		return replicateJob(parseReplicate(replicatePredictionSchema, raw, what, id ? refOf(id, operation) : undefined), raw, operation);
 	};
 
+	/** Kling predictions created at or after `since`, newest first, page after page (at most `maxPages`). */
+	const listPredictions = async (
+		since: Date | undefined,
+		maxPages: number,
+		readItem: (item: unknown, index: number) => Job | undefined,
+		signal?: AbortSignal,
+	): Promise<Job[]> => {
+		const query = since ? `?created_after=${encodeURIComponent(since.toISOString())}` : '';
+		let url: string | null = `${base}/predictions${query}`;
+		const jobs: Job[] = [];
+		for (let page = 0; url && page < maxPages; page++) {
+			const response = await http.send({ url, headers: auth, retryClass: 'read', signal, retryDelayHint: replicateRetryDelayHint });
+			if (!isOk(response)) throw replicateApiError(response, 'list predictions');
+			const body = parseReplicate(replicateListPageSchema, response.json(), 'prediction list');
+			let reachedOlder = false;
+			body.results.forEach((item, index) => {
+				const head = replicateListItemHeadSchema.safeParse(item);
+				if (!head.success || !isKlingModel(head.data.model)) return;
+				const job = readItem(item, index);
+				if (!job) return;
+				if (since && job.timings.createdAt && Date.parse(job.timings.createdAt) < since.getTime()) {
+					reachedOlder = true; // newest first: the rest of the pages are older still
+					return;
+				}
+				jobs.push(job);
+			});
+			url = !reachedOlder && body.next ? rebase(body.next, base) : null;
+		}
+		return jobs;
+	};
+
 	const client: ReplicateClient = {
 		provider: PROVIDER,
 
@@ -283,29 +317,25 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ReplicateC
 		},
 
 		async list(options: ListOptions = {}) {
-			const maxPages = options.maxPages ?? 5;
-			const query = options.since ? `?created_after=${encodeURIComponent(options.since.toISOString())}` : '';
-			let url: string | null = `${base}/predictions${query}`;
-			const jobs: Job[] = [];
-			for (let page = 0; url && page < maxPages; page++) {
-				const response = await http.send({ url, headers: auth, retryClass: 'read', signal: options.signal, retryDelayHint: replicateRetryDelayHint });
-				if (!isOk(response)) throw replicateApiError(response, 'list predictions');
-				const body = parseReplicate(replicateListPageSchema, response.json(), 'prediction list');
-				let reachedOlder = false;
-				body.results.forEach((item, index) => {
-					const head = replicateListItemHeadSchema.safeParse(item);
-					if (!head.success || !isKlingModel(head.data.model)) return;
-					const prediction = parseReplicate(replicatePredictionSchema, item, `prediction list item ${index}`);
-					const job = replicateJob(prediction, item);
-					if (options.since && job.timings.createdAt && Date.parse(job.timings.createdAt) < options.since.getTime()) {
-						reachedOlder = true; // newest first: the rest of the pages are older still
-						return;
-					}
-					if (!options.operations || (job.operation && options.operations.includes(job.operation))) jobs.push(job);
-				});
-				url = !reachedOlder && body.next ? rebase(body.next, base) : null;
-			}
-			return jobs;
+			const readItem = (item: unknown, index: number) =>
+				replicateJob(parseReplicate(replicatePredictionSchema, item, `prediction list item ${index}`), item);
+			const jobs = await listPredictions(options.since, options.maxPages ?? 5, readItem, options.signal);
+			return jobs.filter((job) => !options.operations || (job.operation && options.operations.includes(job.operation)));
+		},
+
+		/**
+		 * `GET /v1/predictions?created_after=` lists full predictions (output and error included),
+		 * newest first: the pages back to the batch's first job hold every one of its jobs. One page
+		 * more than the jobs need leaves room for the account's other predictions in that window.
+		 */
+		async listStatus(refs, options) {
+			const maxPages = Math.ceil(refs.length / REPLICATE_LIST_PAGE_SIZE) + 1;
+			// An item that does not read as a prediction is left out: the job's own read will report it.
+			const readItem = (item: unknown) => {
+				const parsed = replicatePredictionSchema.safeParse(item);
+				return parsed.success ? replicateJob(parsed.data, item) : undefined;
+			};
+			return await listPredictions(options.since, maxPages, readItem, options.signal);
 		},
 
 		async uploadMedia(file: UploadableFile, signal?: AbortSignal) {

@@ -267,6 +267,11 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ProviderCl
 			});
 		},
 
+		// No `listStatus`: WaveSpeed's own docs rule the history out for it ("Prediction history is
+		// intended for browsing and synchronization. To track a newly submitted task or retrieve its
+		// final outputs, use the data.urls.get URL … Do not poll the history endpoint for task
+		// status", https://wavespeed.ai/docs/predictions-api). Its waiting jobs keep their own
+		// `/predictions/{id}/result` reads; this list serves the Jobs Trigger's browsing only.
 		async list(options: ListOptions = {}) {
 			const maxPages = options.maxPages ?? 5;
 			const jobs: Job[] = [];
