@@ -37,6 +37,15 @@ export type NewJob = Pick<
 	voiceId?: string;
 };
 
+/** How `JobStore.seed` places its copies. */
+export interface SeedOptions {
+	state: 'succeeded' | 'failed' | 'running';
+	/** When the newest copy ended (ms since the epoch); a running one started then. */
+	newestAt: number;
+	/** Between the ends (starts) of consecutive copies. */
+	spacingMs: number;
+}
+
 export const isTerminal = (state: JobState) => TERMINAL_STATES.includes(state);
 
 const CHANGE = 'change';
@@ -149,6 +158,49 @@ export class JobStore {
 			});
 			signal?.addEventListener('abort', done);
 		});
+	}
+
+	/**
+	 * Test-only history for the list routes (the Jobs Trigger's scale bench): `ids.length` copies
+	 * of `template`, each with its own id, ending `spacingMs` apart with the newest at `newestAt`
+	 * (a running copy started then, and stays running until `finish`). They are created oldest
+	 * first, so their `seq` follows their creation time as a provider's list order does; a
+	 * template created before them is listed after them. No timers, events or webhooks.
+	 */
+	seed(template: EmulatedJob, ids: readonly string[], options: SeedOptions): EmulatedJob[] {
+		const { queuedMs, runningMs } = this.config();
+		const seeded: EmulatedJob[] = [];
+		for (let index = ids.length - 1; index >= 0; index--) {
+			const id = ids[index];
+			const mark = options.newestAt - index * options.spacingMs;
+			const running = options.state === 'running';
+			const startedAt = new Date(running ? mark : mark - runningMs);
+			const job: EmulatedJob = {
+				...structuredClone(template),
+				id,
+				label: template.label.replace(template.id, id),
+				state: options.state,
+				seq: ++this.seq,
+				createdAt: new Date(startedAt.getTime() - queuedMs),
+				startedAt,
+				completedAt: running ? null : new Date(mark),
+				webhookUrl: null,
+				webhookEvents: null,
+				externalTaskId: null,
+				failure: options.state === 'failed' ? { message: 'The job was failed by the test.', contentPolicy: false } : null,
+				outputUrl: null,
+				voiceId: null,
+				logs: [{ message: 'Starting generation', at: startedAt }],
+				faults: { contentPolicy: false, stuck: false, duplicateWebhook: false, dropWebhook: false, expiredOutput: null },
+			};
+			if (options.state === 'succeeded') {
+				if (job.operation === 'createVoice') job.voiceId = `voice_${id}`;
+				else job.outputUrl = this.outputUrl(job);
+			}
+			this.jobs.set(key(job.provider, id), job);
+			seeded.push(job);
+		}
+		return seeded;
 	}
 
 	reset(): void {
