@@ -55,7 +55,7 @@ export function renderMarkdown(r: Results): string {
 	out.push('');
 	out.push('| target | goal | measured | status |');
 	out.push('|---|---|---|---|');
-	for (const t of r.targets) out.push(`| ${t.name} | ${t.target} | ${t.measured} | ${mark(t.met)} |`);
+	for (const t of r.targets) out.push(`| ${t.name} | ${t.target} | ${t.measured} | ${mark(t.met)}${t.note ? ` — ${t.note}` : ''} |`);
 	out.push('');
 
 	out.push('## 1. Batch');
@@ -115,7 +115,7 @@ export function renderMarkdown(r: Results): string {
 	out.push('## 3. Completion to downstream (real n8n)');
 	out.push('');
 	out.push(
-		`From the provider's webhook (the job's end in the emulator, which sends the webhook on that transition) to the next node's HTTP request arriving at a recording endpoint. ${lat.trigger.jobs} package jobs per path, spread over the providers (through the trigger: those whose deliveries it accepts, see below), interleaved with ${lat.controlTrigger.jobs} jobs through each of n8n's own workflows (a Webhook node; a Wait node resumed on webhook call; each of them also followed by an HTTP Request node downloading the video into binary data, the package's work done with n8n's own nodes, without any signature check) so all see the same machine; one job every ${lat.paceMs} ms (a job is 500 ms queued + 2.5 s running); default options (the video is downloaded into binary data before the next node starts).`,
+		`From the provider's webhook (the job's end in the emulator, which sends the webhook on that transition) to the next node's HTTP request arriving at a recording endpoint. ${lat.trigger.jobs} package jobs per path, spread over the providers (through the trigger: those whose deliveries it accepts, see below), interleaved with ${lat.controlTrigger.jobs} jobs through each of n8n's own workflows (a Webhook node; a Wait node resumed on webhook call; each of them also followed by an HTTP Request node downloading the video into binary data, the package's work done with n8n's own nodes, without any signature check; and the Webhook node with one expression option followed by the download, the trigger's shape) so all see the same machine; one job every ${lat.paceMs} ms (a job is 500 ms queued + 2.5 s running); default options (the video is downloaded into binary data before the next node starts).`,
 	);
 	out.push('');
 	out.push(
@@ -126,6 +126,7 @@ export function renderMarkdown(r: Results): string {
 		['provider → Kling Video Trigger → next node', lat.trigger],
 		['provider → n8n Webhook node → next node (n8n alone)', lat.controlTrigger],
 		['provider → n8n Webhook node → HTTP Request download → next node (n8n alone)', lat.controlTriggerDownload],
+		["provider → n8n Webhook node with an expression option → HTTP Request download → next node (n8n alone, the trigger's shape)", lat.controlTriggerIsolate],
 		['provider → paused Kling Video (Wait for Webhook) → next node', lat.waitForWebhook],
 		['provider → paused n8n Wait node → next node (n8n alone)', lat.controlWait],
 		['provider → paused n8n Wait node → HTTP Request download → next node (n8n alone)', lat.controlWaitDownload],
@@ -139,18 +140,27 @@ export function renderMarkdown(r: Results): string {
 		out.push(`**The Kling Video Trigger refused every ${PROVIDER_NAMES[provider as Provider]} delivery** in a one-job preflight: ${why}. ${PROVIDER_NAMES[provider as Provider]} was left out of the trigger path (its refused deliveries, retried by the provider, would otherwise load n8n during the measurement).`);
 		out.push('');
 	}
-	out.push('Per provider (p50 / p95 / p99):');
+	out.push(
+		"n8n takes an expression isolate for the webhook phase of every start node except its own Webhook node v2+ with static parameters (`LiveWebhooks.webhookPhaseNeedsIsolate`), and its pool (`N8N_EXPRESSION_ENGINE_POOL_SIZE`, default 1) disposes each isolate after use and builds a new one, so the execution that follows waits for it. The Webhook node with one expression option (`ignoreBots: ={{ false }}`) takes that path too: it is the control of the trigger's shape.",
+	);
 	out.push('');
-	out.push('| provider | Kling Video Trigger | Wait for Webhook |');
-	out.push('|---|---|---|');
+	out.push(
+		'Per provider (p50 / p95 / p99). The package jobs\' providers follow a shuffled order per round (fixed seed), so no provider always ends next to another\'s callback; "after another delivery" counts the jobs whose end came within 100 ms after another job\'s delivery to n8n (e.g. a Kling `processing` callback), which may have taken the warm isolate.',
+	);
+	out.push('');
+	out.push('| provider | Kling Video Trigger | after another delivery | Wait for Webhook | after another delivery |');
+	out.push('|---|---|---|---|---|');
 	for (const provider of PROVIDERS) {
 		const refused = lat.triggerFailures[provider] ? 'deliveries refused' : 'n/a';
-		out.push(`| ${PROVIDER_NAMES[provider]} | ${lat.trigger.perProvider[provider] ? pct(lat.trigger.perProvider[provider]!.latencyMs) : refused} | ${lat.waitForWebhook.perProvider[provider] ? pct(lat.waitForWebhook.perProvider[provider]!.latencyMs) : 'n/a'} |`);
+		const t = lat.trigger.perProvider[provider];
+		const w = lat.waitForWebhook.perProvider[provider];
+		const near = (row: typeof t) => (row ? `${row.afterAnotherDelivery} of ${row.latencyMs.n}` : '—');
+		out.push(`| ${PROVIDER_NAMES[provider]} | ${t ? pct(t.latencyMs) : refused} | ${near(t)} | ${w ? pct(w.latencyMs) : 'n/a'} | ${near(w)} |`);
 	}
 	out.push('');
 	const perJob = (group: { n8nCpuSeconds: number }, jobs: number) => Math.round((group.n8nCpuSeconds * 1000) / Math.max(1, jobs));
 	out.push(
-		`n8n's main process used ${lat.groups.trigger.n8nCpuSeconds} s of CPU (${perJob(lat.groups.trigger, lat.trigger.jobs + lat.controlTrigger.jobs + lat.controlTriggerDownload.jobs)} ms per job) in the trigger group (${s(lat.groups.trigger.wallSeconds)}) and ${lat.groups.wait.n8nCpuSeconds} s (${perJob(lat.groups.wait, lat.waitForWebhook.jobs + lat.controlWait.jobs + lat.controlWaitDownload.jobs)} ms per job: start, pause and resume) in the resume group (${s(lat.groups.wait.wallSeconds)}); load average after them ${lat.groups.trigger.loadAverageAfter} and ${lat.groups.wait.loadAverageAfter}.`,
+		`n8n's main process used ${lat.groups.trigger.n8nCpuSeconds} s of CPU (${perJob(lat.groups.trigger, lat.trigger.jobs + lat.controlTrigger.jobs + lat.controlTriggerDownload.jobs + lat.controlTriggerIsolate.jobs)} ms per job) in the trigger group (${s(lat.groups.trigger.wallSeconds)}) and ${lat.groups.wait.n8nCpuSeconds} s (${perJob(lat.groups.wait, lat.waitForWebhook.jobs + lat.controlWait.jobs + lat.controlWaitDownload.jobs)} ms per job: start, pause and resume) in the resume group (${s(lat.groups.wait.wallSeconds)}); load average after them ${lat.groups.trigger.loadAverageAfter} and ${lat.groups.wait.loadAverageAfter}.`,
 	);
 	out.push('');
 	out.push('## 4. Memory (real n8n)');
@@ -161,7 +171,12 @@ export function renderMarkdown(r: Results): string {
 	out.push('');
 	out.push('| run | file size | downloads at once | time | RSS before | peak RSS growth | growth / file size |');
 	out.push('|---|---|---|---|---|---|---|');
-	for (const run of r.memory) {
+	for (const row of memoryRows(r.memory)) {
+		if ('between' in row) {
+			out.push(`| ${row.name}, 1 download (${row.between}) | | 1 | | | ${row.growths.map((g) => (g / MiB).toFixed(1)).join(', ')} MiB | |`);
+			continue;
+		}
+		const run = row;
 		const warmUp = run.label.startsWith('warm-up');
 		out.push(
 			`| ${run.label} | ${warmUp ? `${run.fileBytes} bytes` : `${(run.fileBytes / MiB).toFixed(0)} MiB`} | ${run.downloads} | ${s(run.seconds)} | ${(run.rssBeforeBytes / MiB).toFixed(0)} MiB | ${(run.growthBytes / MiB).toFixed(1)} MiB | ${warmUp ? '—' : run.growthPerFileSize} |`,
@@ -187,4 +202,24 @@ export function renderMarkdown(r: Results): string {
 		out.push('');
 	}
 	return out.join('\n');
+}
+
+/** The memory runs for the table: the single downloads between the 1st and the last of a series folded into one row. */
+function memoryRows(runs: readonly MemoryRun[]): Array<MemoryRun | { name: string; between: string; growths: number[] }> {
+	const series = (run: MemoryRun | undefined) => (run ? /^(.*), 1 download \((\d+)(?:st|nd|rd|th)\)$/.exec(run.label) : null);
+	const rows: Array<MemoryRun | { name: string; between: string; growths: number[] }> = [];
+	for (let i = 0; i < runs.length; i++) {
+		const match = series(runs[i]);
+		// The 1st and the last of a series stay rows of their own.
+		if (!match || match[2] === '1' || series(runs[i + 1])?.[1] !== match[1]) {
+			rows.push(runs[i]);
+			continue;
+		}
+		const growths: number[] = [];
+		let j = i;
+		for (; series(runs[j + 1])?.[1] === match[1]; j++) growths.push(runs[j].growthBytes);
+		rows.push({ name: match[1], between: `${match[2]}–${Number(match[2]) + growths.length - 1}`, growths });
+		i = j - 1;
+	}
+	return rows;
 }

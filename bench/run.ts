@@ -11,13 +11,16 @@
  *   5. its start-up time with and without the package is taken; installed size, dependencies.
  * Phase B (a real n8n 2.x on Node 24 with the packed package installed), alone:
  *   3. provider webhook → next node, through the Kling Video Trigger and through Wait for
- *      Webhook, with n8n's own Webhook and Wait nodes as the control (these jobs also give the
- *      webhook modes' requests per job);
- *   4. peak RSS while 500 MiB outputs are downloaded into binary data.
+ *      Webhook, with n8n's own Webhook and Wait nodes as the control (static, followed by an
+ *      HTTP Request download, and for the trigger also with one expression option + download,
+ *      the trigger's shape); the providers' order rotated (these jobs also give the webhook
+ *      modes' requests per job);
+ *   4. peak RSS while 500 MiB outputs are downloaded into binary data: the 1st to the 10th
+ *      single download in a fresh n8n, by n8n's HTTP Request node and by the package, then 10 at once.
  * Writes bench/results.json and bench/results.md and prints the markdown.
  *
- *   npm run bench                 the benchmark (about 11 minutes)
- *   BENCH_QUICK=1 npm run bench   a scaled-down smoke run (about 4 minutes), written to bench/out/
+ *   npm run bench                 the benchmark (about 13.5 minutes)
+ *   BENCH_QUICK=1 npm run bench   a scaled-down smoke run (about 3–6 minutes), written to bench/out/
  *   BENCH_N8N_EXPRESSION_POOL_SIZE=2 npm run bench
  *                                 the same with n8n's expression isolate pool at 2 (n8n's default: 1),
  *                                 written to bench/results-expression-pool-2.*
@@ -51,8 +54,9 @@ const settings = QUICK
 			polling: { queuedMs: 2000, runningMs: 58_000, jobsPerWave: 8, baselineJobs: 4 },
 			starts: 3,
 			memoryBytes: 500 * MiB,
-			// 200 package jobs per path and 50 through n8n's own nodes, one every 500 ms (about half a core of n8n CPU here).
-			latency: { jobs: 200, controls: 50, paceMs: 500 },
+			// 160 package jobs per path (40 per provider) and 50 through each of n8n's own workflows, one every 500 ms
+			// (about half a core of n8n CPU here); 160 rather than 200 keeps the whole run under 15 minutes.
+			latency: { jobs: 160, controls: 50, paceMs: 500 },
 		};
 
 const started = Date.now();
@@ -146,65 +150,89 @@ function notesFor(prep: real.Prepared, batch: Results['batch'], latency: Results
 	return notes;
 }
 
+const mib = (bytes: number | undefined) => (bytes === undefined ? 'n/a' : `${(bytes / MiB).toFixed(1)} MiB`);
+const msOf = (value: number) => `${Math.round(value)} ms`;
+
+/** Issue 14's targets, each against the same run's n8n control where it names one. */
 function targets(r: Results): Target[] {
+	return [...batchTargets(r), ...latencyTargets(r), ...memoryTargets(r)];
+}
+
+function batchTargets(r: Results): Target[] {
+	const b = r.batch.package;
+	return [
+		{ name: 'Batch wall time', target: '≤ 1.03 × ideal', measured: `${b.wallSeconds} s = ${b.ratioToIdeal.toFixed(3)} × ${r.batch.idealSeconds} s`, met: b.ratioToIdeal <= 1.03 },
+		// The engine scenario's own count (bench/scenarios/engine.ts): status, stream and result reads per job.
+		{ name: 'Status requests per job, batch', target: '≤ 2', measured: `${b.statusReadsPerJob} per job`, met: b.statusReadsPerJob <= 2 },
+		{ name: 'Completion noticed, batch', target: 'p95 ≤ 1 s', measured: `p95 ${msOf(b.noticedLagMs.p95)} (mean ${msOf(b.noticedLagMs.mean)})`, met: b.noticedLagMs.p95 <= 1000 },
+	];
+}
+
+/**
+ * Trigger ≤ 1.5 × n8n's Webhook node + download, Wait for Webhook ≤ 1.1 × n8n's Wait node +
+ * download (p95, same run). A miss shows the control of the same shape beside it: n8n's Webhook
+ * node with one expression option (so n8n takes the webhook-phase isolate, as for any trigger
+ * but its own static Webhook node) + download; for the resume, n8n's Wait node + download is that shape already.
+ */
+function latencyTargets(r: Results): Target[] {
+	const l = r.latency;
+	const refused = Object.keys(l.triggerFailures);
+	const arrivedAll = (mode: real.LatencyMode) => mode.jobs > 0 && mode.arrived === mode.jobs;
+	const ratio = (mode: real.LatencyMode, control: real.LatencyMode) => mode.latencyMs.p95 / control.latencyMs.p95;
+
+	const trigger = ratio(l.trigger, l.controlTriggerDownload);
+	const sameShape = ratio(l.controlTriggerIsolate, l.controlTriggerDownload);
+	const triggerMet = arrivedAll(l.trigger) && refused.length === 0 && trigger <= 1.5;
+	const wait = ratio(l.waitForWebhook, l.controlWaitDownload);
+	const waitMet = arrivedAll(l.waitForWebhook) && wait <= 1.1;
+	return [
+		{
+			name: 'Webhook → next node, Kling Video Trigger',
+			target: "p95 ≤ 1.5 × n8n's Webhook node + HTTP Request download",
+			measured:
+				`p95 ${msOf(l.trigger.latencyMs.p95)} = ${trigger.toFixed(2)} × ${msOf(l.controlTriggerDownload.latencyMs.p95)} (${l.trigger.arrived}/${l.trigger.jobs} arrived${refused.length ? `; ${refused.join(', ')} refused` : ''}); ` +
+				`by provider ${perProviderP95(l.trigger)}`,
+			met: triggerMet,
+			note: triggerMet
+				? undefined
+				: `n8n's same-shape control (its Webhook node with one expression option + download): p95 ${msOf(l.controlTriggerIsolate.latencyMs.p95)} = ${sameShape.toFixed(2)} × the static one; the trigger is ${(l.trigger.latencyMs.p95 / l.controlTriggerIsolate.latencyMs.p95).toFixed(2)} × that control`,
+		},
+		{
+			name: 'Webhook → next node, Wait for Webhook',
+			target: "p95 ≤ 1.1 × n8n's Wait node + HTTP Request download",
+			measured: `p95 ${msOf(l.waitForWebhook.latencyMs.p95)} = ${wait.toFixed(2)} × ${msOf(l.controlWaitDownload.latencyMs.p95)} (${l.waitForWebhook.arrived}/${l.waitForWebhook.jobs} arrived); p50 ${msOf(l.waitForWebhook.latencyMs.p50)} against ${msOf(l.controlWaitDownload.latencyMs.p50)}; by provider ${perProviderP95(l.waitForWebhook)}`,
+			met: waitMet,
+			note: waitMet
+				? undefined
+				: `n8n's Wait node + download is the same shape (a waiting execution resumed by n8n's WaitingWebhooks, then a download); n8n's Wait node alone: p95 ${msOf(l.controlWait.latencyMs.p95)}`,
+		},
+	];
+}
+
+const perProviderP95 = (mode: real.LatencyMode) =>
+	PROVIDERS.flatMap((p) => (mode.perProvider[p] ? [`${p} ${msOf(mode.perProvider[p]!.latencyMs.p95)}`] : [])).join(', ');
+
+/** ≤ 32 MiB for the 1st (fresh n8n) and the 10th download, each below n8n's HTTP Request node's; 10 at once ≤ 320 MiB. */
+function memoryTargets(r: Results): Target[] {
+	const BOUND = 32 * MiB;
+	const growth = (label: string) => r.memory.find((run) => run.label.startsWith(label))?.growthBytes;
 	const list: Target[] = [];
-	const b = r.batch;
-	list.push({ name: 'Batch wall time', target: '≤ 1.2 × ideal', measured: `${b.package.wallSeconds} s = ${b.package.ratioToIdeal.toFixed(3)} × ${b.idealSeconds} s`, met: b.package.ratioToIdeal <= 1.2 });
-
-	const webhookReads: string[] = [];
-	let webhookMet = true;
-	for (const [label, mode] of [
-		['Wait for Webhook', r.latency.waitForWebhook],
-		['Kling Video Trigger', r.latency.trigger],
-	] as const) {
-		for (const provider of PROVIDERS) {
-			const row = mode.perProvider[provider];
-			if (!row) continue;
-			if (row.maxStatusReads > 1) webhookMet = false;
-			webhookReads.push(`${label} ${provider} ${row.statusReadsPerJob} (max ${row.maxStatusReads})`);
-		}
-	}
-	for (const provider of Object.keys(r.latency.triggerFailures)) webhookReads.push(`Kling Video Trigger ${provider}: deliveries refused, not measured`);
-	list.push({ name: 'Status calls, webhook and resume modes', target: '≤ 1 per job', measured: webhookReads.join('; '), met: webhookMet });
-
-	for (const [wave, label] of [
-		['warm', 'learned schedule'],
-		['cold', 'no history (first jobs of a shape)'],
-	] as const) {
-		const parts: string[] = [];
-		let met = true;
-		for (const provider of PROVIDERS) {
-			const w = r.polling.package[provider][wave];
-			if (w.maxStatusReads > 8 || !(w.noticedLagMs.p95 <= 2000)) met = false;
-			parts.push(`${provider} ${w.statusReadsPerJob} calls (max ${w.maxStatusReads}), noticed p95 ${Math.round(w.noticedLagMs.p95)} ms`);
-		}
-		list.push({ name: `Wait for Completion on a ${r.polling.jobSeconds} s job, ${label}`, target: 'noticed ≤ 2 s (p95), ≤ 8 status calls', measured: parts.join('; '), met });
-	}
-
-	const single = r.memory.filter((run) => run.label.startsWith('package, 1 download'));
-	const worst = Math.max(...single.map((run) => run.growthBytes));
-	const ten = r.memory.find((run) => run.label.startsWith('package, 10'));
-	const baseline = r.memory.find((run) => run.label.startsWith('baseline, 1'));
-	const control = r.memory.filter((run) => run.label.startsWith('n8n HTTP Request node, 1 download'));
-	const mib = (bytes: number | undefined) => (bytes === undefined ? 'n/a' : `${(bytes / MiB).toFixed(1)} MiB`);
-	list.push({
-		name: `Peak RSS growth, one ${(single[0]?.fileBytes ?? 0) / MiB} MiB download`,
-		target: '< 64 MB (read strictly: 64,000,000 bytes)',
-		measured: `${single.map((run) => mib(run.growthBytes)).join(', ')} (1st in a fresh n8n, 2nd; worst ${(worst / 1e6).toFixed(1)} MB); 10 at once ${mib(ten?.growthBytes)}; n8n's HTTP Request node ${control.map((run) => mib(run.growthBytes)).join(', ')}; baseline ${mib(baseline?.growthBytes)}`,
-		met: worst < 64e6,
-	});
-
-	for (const [label, mode, control, withDownload] of [
-		['Kling Video Trigger', r.latency.trigger, r.latency.controlTrigger, r.latency.controlTriggerDownload],
-		['Wait for Webhook', r.latency.waitForWebhook, r.latency.controlWait, r.latency.controlWaitDownload],
-	] as const) {
+	for (const k of ['1st', '10th']) {
+		const own = growth(`package, 1 download (${k}`);
+		const control = growth(`n8n HTTP Request node, 1 download (${k}`);
+		const met = own !== undefined && control !== undefined && own <= BOUND && own < control;
 		list.push({
-			name: `Webhook → next node, ${label}`,
-			target: 'p95 < 100 ms',
-			measured: `p95 ${Math.round(mode.latencyMs.p95)} ms (${mode.arrived}/${mode.jobs} arrived${label === 'Kling Video Trigger' && Object.keys(r.latency.triggerFailures).length ? `; ${Object.keys(r.latency.triggerFailures).join(', ')} refused` : ''}); n8n's own node: p95 ${Math.round(control.latencyMs.p95)} ms, and ${Math.round(withDownload.latencyMs.p95)} ms followed by its HTTP Request node downloading the video`,
-			met: mode.jobs > 0 && mode.arrived === mode.jobs && Object.keys(label === 'Kling Video Trigger' ? r.latency.triggerFailures : {}).length === 0 && mode.latencyMs.p95 < 100,
+			name: `Peak RSS growth, ${k} ${(r.memory.find((run) => !run.label.startsWith('warm-up'))?.fileBytes ?? 0) / MiB} MiB download${k === '1st' ? ' (fresh n8n)' : ''}`,
+			target: "≤ 32 MiB and below n8n's HTTP Request node's",
+			measured: `${mib(own)}; n8n's HTTP Request node ${mib(control)}`,
+			met,
+			// Both download paths hand n8n a stream of fresh 64 KiB socket buffers, which V8 frees only after a GC (bench/README.md).
+			note: met ? undefined : `n8n's HTTP Request node, the same download at the same place in a fresh n8n: ${mib(control)}`,
 		});
 	}
+	const ten = growth('package, 10 downloads at once');
+	const baseline = growth('baseline, 1');
+	list.push({ name: '10 downloads at once', target: '≤ 10 × 32 MiB', measured: `${mib(ten)} (baseline, 1 download: ${mib(baseline)})`, met: ten !== undefined && ten <= 10 * BOUND });
 	return list;
 }
 

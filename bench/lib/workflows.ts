@@ -18,8 +18,8 @@ function workflow(id: string, name: string, nodes: Array<Record<string, unknown>
 	return { id, name, nodes, connections, settings: { executionOrder: 'v1' }, active: false };
 }
 
-const webhookNode = (path: string, responseMode: 'onReceived' | 'lastNode') =>
-	n('Start', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path, responseMode, options: {} }, { webhookId: randomUUID() });
+const webhookNode = (path: string, responseMode: 'onReceived' | 'lastNode', options: Record<string, unknown> = {}) =>
+	n('Start', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path, responseMode, options }, { webhookId: randomUUID() });
 
 const arriveNode = (sinkUrl: string, mode: string) =>
 	n('Next node', 'n8n-nodes-base.httpRequest', 4.2, { method: 'POST', url: `=${sinkUrl}/arrive/${mode}/{{ $json.jobId }}`, options: {} });
@@ -29,6 +29,7 @@ export const ids = {
 	wait: (p: Provider) => `benchWait_${p}`,
 	controlTrigger: 'benchTriggerControl',
 	controlTriggerDownload: 'benchTriggerControlDownload',
+	controlTriggerIsolate: 'benchTriggerControlIsolate',
 	controlWait: 'benchWaitControl',
 	controlWaitDownload: 'benchWaitControlDownload',
 	memoryPackage: 'benchMemoryPackage',
@@ -39,6 +40,7 @@ export const paths = {
 	wait: (p: Provider) => `bench-wait-${p}`,
 	controlTrigger: 'bench-control-trigger',
 	controlTriggerDownload: 'bench-control-trigger-download',
+	controlTriggerIsolate: 'bench-control-trigger-isolate',
 	controlWait: 'bench-control-wait',
 	controlWaitDownload: 'bench-control-wait-download',
 	memoryPackage: 'bench-memory-package',
@@ -124,6 +126,14 @@ export function controlWorkflows(emulator: Emulator, sinkUrl: string): Workflow[
 			webhookNode(paths.controlTriggerDownload, 'onReceived'),
 			video(),
 			arriveById('control-trigger-download', 'Start'),
+		]),
+		// The trigger's shape with n8n's own nodes: one expression in the Webhook node's options makes n8n take an
+		// expression isolate in the webhook phase (LiveWebhooks.webhookPhaseNeedsIsolate: only a Webhook node v2+ whose
+		// parameters are all static skips it), as it does for every community trigger.
+		workflow(ids.controlTriggerIsolate, 'bench control: n8n Webhook node with an expression option + download', [
+			webhookNode(paths.controlTriggerIsolate, 'onReceived', { ignoreBots: '={{ false }}' }),
+			video(),
+			arriveById('control-trigger-isolate', 'Start'),
 		]),
 		workflow(ids.controlWait, 'bench control: n8n Wait node', [webhookNode(paths.controlWait, 'onReceived'), submit('control-wait'), wait(), arriveById('control-wait', 'Wait')]),
 		workflow(ids.controlWaitDownload, 'bench control: n8n Wait node + download', [

@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, type Emulator } from '../../test/emulator';
+import { startEmulator, type Emulator, type WebhookRecord } from '../../test/emulator';
 import { buildAndPack, ensureN8n, type N8nInstance, type N8nRuntime } from '../../scripts/lib/n8n';
 import { sleep, tailLog, type Service } from '../../scripts/lib/processes';
 import { CREDENTIAL_TYPES, toProviderCredentials } from '../../nodes/shared/credentials';
@@ -208,9 +208,10 @@ export interface MemoryRun {
 	hwmReset: boolean;
 }
 
-async function memoryRun(bench: RunningBench, path: string, label: string, downloads: number, fileBytes: number, body?: unknown): Promise<MemoryRun> {
+async function memoryRun(bench: RunningBench, path: string, label: string, downloads: number, fileBytes: number, body?: unknown, settleMs = 1500): Promise<MemoryRun> {
 	const pid = bench.service.child.pid as number;
-	await sleep(1500);
+	// Lets the previous run's buffers and the execution's saving settle before "before" is read.
+	await sleep(settleMs);
 	const before = memoryOf(pid).rss;
 	const hwmReset = resetPeak(pid);
 	const sampler = sampleMemory(pid, 20);
@@ -249,13 +250,18 @@ async function finishedOutputUrl(prep: Prepared): Promise<string> {
 	return finished.videoUrl;
 }
 
+/** How many single downloads each fresh n8n makes in a row: the issue's targets are on the first and the tenth. */
+export const DOWNLOADS_IN_A_ROW = 10;
+
+const ordinal = (k: number) => `${k}${k === 1 ? 'st' : k === 2 ? 'nd' : k === 3 ? 'rd' : 'th'}`;
+
 /**
  * Peak RSS growth while 500 MiB outputs are downloaded into binary data. The first large
- * download in an n8n process also grows V8's heap and the allocator's pools once, so each
- * "first" is taken in a freshly started n8n (after a small warm-up that loads the nodes' code):
- * one for the package, one for n8n's own HTTP Request node downloading the same file. The
- * package's process then goes on with a second download, ten at once, and the baseline. Stops
- * the n8n it was given; returns the one left running.
+ * download in an n8n process also grows V8's heap and the allocator's pools once, so each series
+ * starts in a freshly started n8n (after a small warm-up that loads the nodes' code): ten single
+ * downloads in a row by n8n's own HTTP Request node, then, in another fresh n8n, ten by the
+ * package, ten at once by the package, and one by the baseline. Stops the n8n it was given;
+ * returns the one left running.
  */
 export async function measureMemory(
 	prep: Prepared,
@@ -265,12 +271,19 @@ export async function measureMemory(
 ): Promise<{ runs: MemoryRun[]; bench: RunningBench }> {
 	const runs: MemoryRun[] = [];
 	let bench = given;
-	const measure = async (path: string, label: string, downloads: number, body?: unknown) => {
-		const run = await memoryRun(bench, path, label, downloads, fileBytes, body);
+	const measure = async (path: string, label: string, downloads: number, body?: unknown, settleMs?: number) => {
+		const run = await memoryRun(bench, path, label, downloads, fileBytes, body, settleMs);
 		log(`memory: ${label}: +${(run.growthBytes / MiB).toFixed(1)} MiB peak RSS in ${run.seconds} s`);
 		runs.push(run);
 		// The videos are on disk in n8n's binary store; drop them so the runs do not fill it.
 		rmSync(join(prep.bench.userFolder, '.n8n', 'storage'), { recursive: true, force: true });
+	};
+	const series = async (path: string, name: string, body?: unknown) => {
+		for (let k = 1; k <= DOWNLOADS_IN_A_ROW; k++) {
+			// The targets are on the 1st and the last; the ones between only need to happen (a shorter pause keeps the run short).
+			const target = k === 1 || k === DOWNLOADS_IN_A_ROW;
+			await measure(path, `${name}, 1 download (${ordinal(k)}${k === 1 ? ' in a fresh n8n' : ''})`, 1, body, target ? 1500 : 500);
+		}
 	};
 	const freshN8n = async (warmUps: Array<[string, string, unknown?]>) => {
 		await bench.service.stop();
@@ -283,15 +296,13 @@ export async function measureMemory(
 	try {
 		const url = await finishedOutputUrl(prep);
 		await freshN8n([[paths.memoryControl, 'warm-up: n8n HTTP Request node, 1 small video', { url }]]);
-		await measure(paths.memoryControl, 'n8n HTTP Request node, 1 download (1st in a fresh n8n)', 1, { url });
-		await measure(paths.memoryControl, 'n8n HTTP Request node, 1 download (2nd)', 1, { url });
+		await series(paths.memoryControl, 'n8n HTTP Request node', { url });
 
 		await freshN8n([
 			[paths.memoryPackage, 'warm-up: package, 1 small video'],
 			[paths.memoryBaseline, 'warm-up: baseline, 1 small video'],
 		]);
-		await measure(paths.memoryPackage, 'package, 1 download (1st in a fresh n8n)', 1);
-		await measure(paths.memoryPackage, 'package, 1 download (2nd)', 1);
+		await series(paths.memoryPackage, 'package');
 		await measure(paths.memoryPackage, 'package, 10 downloads at once', 10);
 		await measure(paths.memoryBaseline, 'baseline, 1 download', 1);
 	} finally {
@@ -302,7 +313,14 @@ export async function measureMemory(
 
 // ---------------------------------------------------------------------------------------------
 
-export type LatencyModeName = 'trigger' | 'wait' | 'control-trigger' | 'control-trigger-download' | 'control-wait' | 'control-wait-download';
+export type LatencyModeName =
+	| 'trigger'
+	| 'wait'
+	| 'control-trigger'
+	| 'control-trigger-download'
+	| 'control-trigger-isolate'
+	| 'control-wait'
+	| 'control-wait-download';
 
 export interface LatencyMode {
 	jobs: number;
@@ -311,7 +329,22 @@ export interface LatencyMode {
 	latencyMs: Summary;
 	/** The same span cut at n8n's steps, each from the job's end: n8n answered the webhook; the execution row was created (trigger modes); the next node started (n8n's own run data). */
 	stepsMs: { webhookAnswered: Summary; executionCreated: Summary; sourceNodeRan: Summary; nextNodeStarted: Summary };
-	perProvider: Partial<Record<Provider, { latencyMs: Summary; stepsMs: LatencyMode['stepsMs']; submitsPerJob: number; statusReadsPerJob: number; maxStatusReads: number; byRoutePerJob: Record<string, number>; downloadsPerJob: number }>>;
+	perProvider: Partial<
+		Record<
+			Provider,
+			{
+				latencyMs: Summary;
+				stepsMs: LatencyMode['stepsMs'];
+				submitsPerJob: number;
+				statusReadsPerJob: number;
+				maxStatusReads: number;
+				byRoutePerJob: Record<string, number>;
+				downloadsPerJob: number;
+				/** Jobs whose end came within NEIGHBOUR_MS after another job's delivery to the same n8n (see `neighbours`). */
+				afterAnotherDelivery: number;
+			}
+		>
+	>;
 }
 
 export interface LatencyGroup {
@@ -328,6 +361,11 @@ export interface LatencyResult {
 	controlTrigger: LatencyMode;
 	/** n8n's Webhook node, then its HTTP Request node downloading the video: the trigger's work done with n8n's own nodes. */
 	controlTriggerDownload: LatencyMode;
+	/**
+	 * The trigger's shape with n8n's own nodes: its Webhook node with one expression option (so the webhook phase
+	 * takes an expression isolate, as for any community trigger), then its HTTP Request node downloading the video.
+	 */
+	controlTriggerIsolate: LatencyMode;
 	waitForWebhook: LatencyMode;
 	controlWait: LatencyMode;
 	/** n8n's Wait node, then its HTTP Request node downloading the video. */
@@ -351,6 +389,7 @@ const SOURCE_NODE: Record<LatencyModeName, string> = {
 	wait: 'Kling Video',
 	'control-trigger': 'Start',
 	'control-trigger-download': 'Start',
+	'control-trigger-isolate': 'Start',
 	'control-wait': 'Wait',
 	'control-wait-download': 'Wait',
 };
@@ -416,6 +455,7 @@ async function latencyMode(prep: Prepared, bench: RunningBench, mode: LatencyMod
 			}),
 		);
 	const providers = PROVIDERS.filter((p) => tagged.some((job) => job.provider === p));
+	const afterAnother = neighbours(endOf, counters.webhooksSent, bench.instance.url);
 	return {
 		jobs,
 		arrived: tagged.filter((job) => arrivals.has(job.id)).length,
@@ -441,11 +481,32 @@ async function latencyMode(prep: Prepared, bench: RunningBench, mode: LatencyMod
 						maxStatusReads: Math.max(...mine.map((f) => f.statusReads)),
 						byRoutePerJob: Object.fromEntries([...routes].sort().map((r) => [r, round(mean(mine.map((f) => f.byRoute[r] ?? 0)), 2)])),
 						downloadsPerJob: round(mean(mine.map((f) => f.downloads)), 2),
+						afterAnotherDelivery: mine.filter((f) => afterAnother.has(f.jobId)).length,
 					},
 				];
 			}),
 		),
 	};
+}
+
+/**
+ * How far back another delivery counts as a neighbour: about the time n8n takes to build a new expression
+ * isolate, so a delivery that took the warm one this long before leaves none for this job's.
+ */
+const NEIGHBOUR_MS = 100;
+
+/**
+ * The jobs (of `endOf`) whose end came within NEIGHBOUR_MS after another job's webhook delivery to the same n8n
+ * (any event, e.g. a Kling `processing` callback): with a fixed schedule such a neighbour can fall next to every
+ * delivery of one provider and make that provider alone look slow.
+ */
+function neighbours(endOf: Map<string, number>, sent: readonly WebhookRecord[], n8nUrl: string): Set<string> {
+	const times = sent.filter((w) => w.url.startsWith(n8nUrl)).map((w) => ({ jobId: w.jobId, at: new Date(w.at).getTime() }));
+	const near = new Set<string>();
+	for (const [jobId, end] of endOf) {
+		if (times.some((w) => w.jobId !== jobId && w.at <= end && end - w.at <= NEIGHBOUR_MS)) near.add(jobId);
+	}
+	return near;
 }
 
 /** CPU seconds (user + system) a process has used. */
@@ -485,11 +546,57 @@ async function preflightTrigger(prep: Prepared, bench: RunningBench, clients: Re
 }
 
 /**
- * `jobs` package jobs per group and `controls` n8n-only jobs, interleaved, `paceMs` apart, so both
- * see the same machine and n8n is not saturated (each execution costs its main process about a
- * tenth of a CPU second here). Group one: provider webhooks to the Kling Video Trigger (and to
- * n8n's Webhook node); group two: paused executions resumed by the provider (Kling Video's Wait
- * for Webhook, and n8n's Wait node).
+ * The order of `count` package jobs over `providers`: each round of one job per provider in its own
+ * shuffled order (a fixed seed, so runs compare). With one fixed order each job ends at the same
+ * place relative to the others, and a neighbour's callback (Kling calls back on every change of
+ * state) always falls next to the same provider's delivery; shuffled, every provider meets every
+ * neighbour.
+ */
+export function rotatedProviders<T>(providers: readonly T[], count: number, seed = 14): T[] {
+	let state = seed >>> 0;
+	// mulberry32: small, deterministic, good enough to shuffle four names.
+	const random = () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+	const order: T[] = [];
+	while (order.length < count) {
+		const round = [...providers];
+		for (let i = round.length - 1; i > 0; i--) {
+			const j = Math.floor(random() * (i + 1));
+			[round[i], round[j]] = [round[j], round[i]];
+		}
+		order.push(...round);
+	}
+	return order.slice(0, count);
+}
+
+/** `jobs` package sends and `controls` sends, the controls spread evenly among the package jobs. */
+export function interleave(jobs: number, controls: number): Array<'package' | 'control'> {
+	const order: Array<'package' | 'control'> = [];
+	for (let p = 0, c = 0; p < jobs || c < controls; ) {
+		if (c < controls && (p >= jobs || (c + 1) * jobs <= (p + 1) * controls)) {
+			order.push('control');
+			c++;
+		} else {
+			order.push('package');
+			p++;
+		}
+	}
+	return order;
+}
+
+/**
+ * `jobs` package jobs per group and `controls` jobs through each of n8n-only workflows,
+ * interleaved, `paceMs` apart, so all see the same machine and n8n is not saturated (each
+ * execution costs its main process about a tenth of a CPU second here). Group one: provider
+ * webhooks to the Kling Video Trigger (and to n8n's Webhook node: static, static + download, and
+ * with an expression option + download, the trigger's shape); group two: paused executions
+ * resumed by the provider (Kling Video's Wait for Webhook, and n8n's Wait node, alone and followed
+ * by a download). The package jobs' providers follow `rotatedProviders`.
  */
 export async function measureLatency(
 	prep: Prepared,
@@ -503,66 +610,56 @@ export async function measureLatency(
 	prep.emulator.configure({ queuedMs, runningMs, outputBytes: null });
 	const clients = directClients(prep.emulator);
 	const pid = bench.service.child.pid as number;
-	// `controls` jobs through each of the two n8n-only workflows of a group, alternating.
-	const allControls = 2 * controls;
-	const schedule = (send: (kind: 'package' | 'control', index: number) => void) => {
-		const order: Array<'package' | 'control'> = [];
-		// Controls spread evenly among the package jobs.
-		for (let p = 0, c = 0; p < jobs || c < allControls; ) {
-			if (c < allControls && (p >= jobs || (c + 1) * jobs <= (p + 1) * allControls)) {
-				order.push('control');
-				c++;
-			} else {
-				order.push('package');
-				p++;
-			}
-		}
+	const sendAll = async (controlKinds: number, send: (kind: 'package' | 'control', index: number) => void) => {
 		const next = { package: 0, control: 0 };
-		return order.reduce(
-			(chain, kind) =>
-				chain.then(async () => {
-					send(kind, next[kind]++);
-					await sleep(paceMs);
-				}),
-			Promise.resolve(),
-		);
+		for (const kind of interleave(jobs, controlKinds * controls)) {
+			send(kind, next[kind]++);
+			await sleep(paceMs);
+		}
 	};
 	const group = async (modes: LatencyModeName[], send: (kind: 'package' | 'control', index: number) => void): Promise<LatencyGroup> => {
 		const cpuBefore = cpuSecondsOf(pid);
 		const started = Date.now();
-		await schedule(send);
-		await waitForArrivals(prep, modes, jobs + allControls, 120_000);
+		const controlKinds = modes.length - 1;
+		await sendAll(controlKinds, send);
+		await waitForArrivals(prep, modes, jobs + controlKinds * controls, 120_000);
 		return { n8nCpuSeconds: round(cpuSecondsOf(pid) - cpuBefore, 2), loadAverageAfter: round(loadavg()[0], 2), wallSeconds: round((Date.now() - started) / 1000) };
 	};
 	const report = (error: Error, what: string) => log(`${what} failed: ${error.message}`);
+	const summary = (name: string, mode: LatencyMode) => `${name} ${mode.arrived}/${mode.jobs} arrived, p50 ${mode.latencyMs.p50} ms, p95 ${mode.latencyMs.p95} ms`;
 
 	// Group one: jobs submitted with a webhook URL (what Submit Only with a callback URL does).
 	const triggerFailures = await preflightTrigger(prep, bench, clients);
 	const triggerProviders = PROVIDERS.filter((p) => !triggerFailures[p]);
 	for (const [provider, why] of Object.entries(triggerFailures)) log(`Kling Video Trigger refuses ${provider} deliveries, left out of the group: ${why}`);
-	const triggerGroup = await group(['trigger', 'control-trigger', 'control-trigger-download'], (kind, i) => {
+	const triggerOrder = rotatedProviders(triggerProviders, jobs);
+	const triggerControls: Array<{ tag: LatencyModeName; path: string }> = [
+		{ tag: 'control-trigger', path: paths.controlTrigger },
+		{ tag: 'control-trigger-download', path: paths.controlTriggerDownload },
+		{ tag: 'control-trigger-isolate', path: paths.controlTriggerIsolate },
+	];
+	const triggerGroup = await group(['trigger', ...triggerControls.map((c) => c.tag)], (kind, i) => {
 		if (kind === 'package' && triggerProviders.length === 0) return;
-		const provider = kind === 'package' ? triggerProviders[i % triggerProviders.length] : 'replicate';
-		const withDownload = kind === 'control' && i % 2 === 1;
-		const tag = kind === 'package' ? 'trigger' : withDownload ? 'control-trigger-download' : 'control-trigger';
-		const url =
-			kind === 'package'
-				? `${bench.instance.url}/${prep.triggerPaths[provider]}`
-				: `${bench.instance.url}/webhook/${withDownload ? paths.controlTriggerDownload : paths.controlTrigger}`;
+		const provider = kind === 'package' ? triggerOrder[i] : 'replicate';
+		const control = triggerControls[i % triggerControls.length];
+		const tag = kind === 'package' ? 'trigger' : control.tag;
+		const url = kind === 'package' ? `${bench.instance.url}/${prep.triggerPaths[provider]}` : `${bench.instance.url}/webhook/${control.path}`;
 		const request = videoRequestSchema.parse({ operation: 'textToVideo', prompt: `[${tag}:${provider}] job ${i}`, aspectRatio: '16:9', duration: 5, generateAudio: false });
 		void clients[provider].submit(request, { webhookUrl: url, idempotencyKey: randomUUID() }).catch((error: Error) => report(error, `${tag} submit`));
 	});
 	const trigger = await latencyMode(prep, bench, 'trigger', triggerProviders.length ? jobs : 0);
 	const controlTrigger = await latencyMode(prep, bench, 'control-trigger', controls);
 	const controlTriggerDownload = await latencyMode(prep, bench, 'control-trigger-download', controls);
+	const controlTriggerIsolate = await latencyMode(prep, bench, 'control-trigger-isolate', controls);
 	log(
-		`latency: Kling Video Trigger ${trigger.arrived}/${trigger.jobs} arrived, p50 ${trigger.latencyMs.p50} ms, p95 ${trigger.latencyMs.p95} ms; n8n Webhook node p50 ${controlTrigger.latencyMs.p50} ms, p95 ${controlTrigger.latencyMs.p95} ms; with its download p50 ${controlTriggerDownload.latencyMs.p50} ms, p95 ${controlTriggerDownload.latencyMs.p95} ms`,
+		`latency: ${summary('Kling Video Trigger', trigger)}; ${summary('n8n Webhook node', controlTrigger)}; ${summary('with its download', controlTriggerDownload)}; ${summary('with an expression option and its download', controlTriggerIsolate)}`,
 	);
 
 	// Group two: each execution starts from its webhook, submits, pauses, and is resumed by the provider's webhook.
+	const waitOrder = rotatedProviders(PROVIDERS, jobs);
 	const waitGroup = await group(['wait', 'control-wait', 'control-wait-download'], (kind, i) => {
 		const control = i % 2 === 1 ? paths.controlWaitDownload : paths.controlWait;
-		const url = `${bench.instance.url}/webhook/${kind === 'package' ? paths.wait(PROVIDERS[i % PROVIDERS.length]) : control}`;
+		const url = `${bench.instance.url}/webhook/${kind === 'package' ? paths.wait(waitOrder[i]) : control}`;
 		void fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
 			.then(async (response) => {
 				await response.text();
@@ -573,15 +670,14 @@ export async function measureLatency(
 	const waitForWebhook = await latencyMode(prep, bench, 'wait', jobs);
 	const controlWait = await latencyMode(prep, bench, 'control-wait', controls);
 	const controlWaitDownload = await latencyMode(prep, bench, 'control-wait-download', controls);
-	log(
-		`latency: Wait for Webhook ${waitForWebhook.arrived}/${jobs} arrived, p50 ${waitForWebhook.latencyMs.p50} ms, p95 ${waitForWebhook.latencyMs.p95} ms; n8n Wait node p50 ${controlWait.latencyMs.p50} ms, p95 ${controlWait.latencyMs.p95} ms; with its download p50 ${controlWaitDownload.latencyMs.p50} ms, p95 ${controlWaitDownload.latencyMs.p95} ms`,
-	);
+	log(`latency: ${summary('Wait for Webhook', waitForWebhook)}; ${summary('n8n Wait node', controlWait)}; ${summary('with its download', controlWaitDownload)}`);
 	return {
 		jobSeconds: (queuedMs + runningMs) / 1000,
 		paceMs,
 		trigger,
 		controlTrigger,
 		controlTriggerDownload,
+		controlTriggerIsolate,
 		waitForWebhook,
 		controlWait,
 		controlWaitDownload,
