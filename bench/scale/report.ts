@@ -23,6 +23,8 @@ export interface ScaleResults {
 	/** Per mode and figure: the least-squares line over N and the step ratios. */
 	fits: Record<WaitMode, Record<FitFigure, LinearFit>>;
 	jobsTrigger: TriggerResult;
+	/** When the trigger part was run again on its own (`BENCH_SCALE_PART=trigger`), after the rest. */
+	jobsTriggerRun?: { at: string; loadAverageStart: number[]; loadAverageEnd: number[] };
 }
 
 export const FIT_FIGURES = {
@@ -210,6 +212,9 @@ export function renderMarkdown(results: ScaleResults): string {
 		'## Kling Video Jobs Trigger: a provider list of 10,000 jobs',
 		'',
 		'Polled through n8n-core\'s PollContext (test/harness) as an active workflow polls it, against the in-process emulator.',
+		...(results.jobsTriggerRun
+			? ['', `This part was run again on its own at ${results.jobsTriggerRun.at} (load ${results.jobsTriggerRun.loadAverageStart.join(' / ')} at start, ${results.jobsTriggerRun.loadAverageEnd.join(' / ')} at end), after a change to the trigger; the node runs above are from the full run.`]
+			: []),
 		'',
 		...triggerSection(results.jobsTrigger),
 		'',
