@@ -272,9 +272,12 @@ export async function runPolling(
 		const tags = new Map(emulator.jobs().map((job) => [`${job.provider}:${job.id}`, tagOf(job.input)]));
 		// The baseline's jobs are apart: list calls are the package's, shared among the package's jobs only.
 		const isBaseline = (job: { provider: string; id: string }) => tags.get(`${job.provider}:${job.id}`) === 'baseline';
+		const counters = emulator.counters();
+		// The baseline never lists: its jobs take no share of the package's list calls.
+		const withoutLists = { ...counters, requests: counters.requests.filter((request) => request.route !== 'list') };
 		const flows = [
-			...jobFlows(emulator.jobs(), emulator.counters(), (job) => !isBaseline(job)),
-			...jobFlows(emulator.jobs(), emulator.counters(), isBaseline),
+			...jobFlows(emulator.jobs(), counters, (job) => !isBaseline(job)),
+			...jobFlows(emulator.jobs(), withoutLists, isBaseline),
 		];
 		const of = (tag: string) => flows.filter((f) => tags.get(`${f.provider}:${f.jobId}`) === tag);
 		return {
