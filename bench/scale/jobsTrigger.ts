@@ -10,8 +10,10 @@
  *   2. steady: nothing new;
  *   3. churn: `churnPerPoll` jobs finish before each poll, until the remembered set has met its
  *      bound for a while;
- *   4. burst: more jobs finish at once than one poll's pages hold;
- *   5. late finisher: the job an hour back finishes.
+ *   4. burst: more jobs finish at once than one poll's pages hold: polled `burstPolls` times, and
+ *      on until every burst job came out (the sweep through the older pages takes a few polls);
+ *   5. late finisher: the job an hour back finishes; polled until it comes out (within one sweep
+ *      cycle through the whole look-back).
  * For each poll: its time, its requests to the provider, what it emitted, and the node's static
  * data (its size as n8n stores it, the remembered set's length).
  */
@@ -56,12 +58,18 @@ export interface TriggerResult {
 	options: { downloadVideo: false; maxPages: number; lookbackMinutes: number; maxHandledJobs: number; pageSize: number };
 	seedSeconds: number;
 	polls: TriggerPoll[];
-	burst: { finished: number; emitted: number; missed: number };
-	lateFinisher: { emitted: boolean; listPosition: number };
+	burst: { finished: number; emitted: number; missed: number; polls?: number };
+	/** Of the churn jobs, how many came out by the end of the run (each once: see `duplicates`). */
+	churn?: { finished: number; emitted: number };
+	/** Emissions of a job already emitted. */
+	duplicates?: number;
+	lateFinisher: { emitted: boolean; listPosition: number; polls?: number };
 }
 
 const PROVIDER = 'replicate';
 const PAGE_SIZE = 100;
+/** Polls after the burst (and after the late finisher's end) at most, waiting for them to come out. */
+const MAX_EXTRA_POLLS = 200;
 
 async function seed(emulator: Emulator, templateId: string, body: { count: number; state?: string; newestAt?: number; spacingMs?: number }): Promise<void> {
 	const response = await fetch(`${emulator.url}/_emulator/jobs/${PROVIDER}/${templateId}/seed`, {
@@ -74,8 +82,10 @@ async function seed(emulator: Emulator, templateId: string, body: { count: numbe
 }
 
 export async function runJobsTriggerScale(settings: TriggerSettings, log: (line: string) => void): Promise<TriggerResult> {
-	// Submitted jobs never end on their own: every finished job here is seeded or finished by the bench.
-	const emulator = await startEmulator({ timings: { queuedMs: 3_600_000, runningMs: 3_600_000 } });
+	// The only submitted job (the template) is finished by the bench at once. Short timings keep the
+	// seeded copies' creation a second or two before their end, so the list's creation order (the
+	// providers' order) follows the seeding and the running job sits an hour deep.
+	const emulator = await startEmulator({ timings: { queuedMs: 1000, runningMs: 1000 } });
 	const http = new HttpClient();
 	try {
 		const client = clientFor(PROVIDER, emulator, http);
@@ -106,6 +116,7 @@ export async function runJobsTriggerScale(settings: TriggerSettings, log: (line:
 			const cursorBefore = harness.staticData()[CURSOR_KEY];
 			const started = process.hrtime.bigint();
 			const output = await harness.poll();
+			for (const item of (output ?? []).flat()) emittedIds.push(String(item.json.jobId));
 			const ms = Number(process.hrtime.bigint() - started) / 1e6;
 			const after = emulator.counters();
 			const state = harness.staticData();
@@ -125,24 +136,44 @@ export async function runJobsTriggerScale(settings: TriggerSettings, log: (line:
 			polls.push(entry);
 			return entry;
 		};
-		const finishNew = async (count: number) => {
+		const emittedIds: string[] = [];
+		const known = new Set(emulator.jobs(PROVIDER).map((job) => job.id));
+		const churnIds: string[] = [];
+		const burstIds = new Set<string>();
+		const finishNew = async (count: number, into: (id: string) => void) => {
 			await seed(emulator, template.jobId, { count, newestAt: Date.now(), spacingMs: 1 });
+			for (const job of emulator.jobs(PROVIDER)) {
+				if (!known.has(job.id)) {
+					known.add(job.id);
+					into(job.id);
+				}
+			}
 			return count;
 		};
 
 		await poll('activation', 0);
 		for (let i = 0; i < settings.steadyPolls; i++) await poll('steady', 0);
-		for (let i = 0; i < settings.churnPolls; i++) await poll('churn', await finishNew(settings.churnPerPoll));
+		for (let i = 0; i < settings.churnPolls; i++) await poll('churn', await finishNew(settings.churnPerPoll, (id) => churnIds.push(id)));
 		log(`jobs trigger: ${polls.length} polls after activation, steady and churn`);
 
 		const burstPolls: TriggerPoll[] = [];
-		burstPolls.push(await poll('burst', await finishNew(settings.burst)));
-		for (let i = 1; i < settings.burstPolls; i++) burstPolls.push(await poll('burst', 0));
-		const burstEmitted = burstPolls.reduce((sum, p) => sum + p.emitted, 0);
+		burstPolls.push(await poll('burst', await finishNew(settings.burst, (id) => burstIds.add(id))));
+		const burstSoFar = () => emittedIds.filter((id) => burstIds.has(id)).length;
+		for (let i = 1; i < settings.burstPolls || (burstSoFar() < settings.burst && i < MAX_EXTRA_POLLS); i++) burstPolls.push(await poll('burst', 0));
+		const burstEmitted = burstSoFar();
 
 		emulator.finishJob(PROVIDER, lateJob.id);
-		const listPosition = emulator.jobs(PROVIDER).findIndex((job) => job.id === lateJob.id) + 1;
-		const late = await poll('late finisher', 1);
+		// Its place in the provider's order: newest creation first.
+		const byCreation = emulator.jobs(PROVIDER).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.seq - a.seq);
+		const listPosition = byCreation.findIndex((job) => job.id === lateJob.id) + 1;
+		let latePolls = 0;
+		do {
+			await poll('late finisher', latePolls === 0 ? 1 : 0);
+			latePolls += 1;
+		} while (!emittedIds.includes(lateJob.id) && latePolls < MAX_EXTRA_POLLS);
+		const late = { emitted: emittedIds.includes(lateJob.id) ? 1 : 0 };
+		const churnEmitted = new Set(emittedIds.filter((id) => churnIds.includes(id))).size;
+		const duplicates = emittedIds.length - new Set(emittedIds).size;
 		const result: TriggerResult = {
 			settings,
 			provider: PROVIDER,
@@ -150,8 +181,10 @@ export async function runJobsTriggerScale(settings: TriggerSettings, log: (line:
 			options: { downloadVideo: false, maxPages: DEFAULT_MAX_PAGES, lookbackMinutes: DEFAULT_LOOKBACK_MINUTES, maxHandledJobs: MAX_HANDLED_JOBS, pageSize: PAGE_SIZE },
 			seedSeconds,
 			polls,
-			burst: { finished: settings.burst, emitted: burstEmitted, missed: settings.burst - burstEmitted },
-			lateFinisher: { emitted: late.emitted > 0, listPosition },
+			burst: { finished: settings.burst, emitted: burstEmitted, missed: settings.burst - burstEmitted, polls: burstPolls.length },
+			churn: { finished: churnIds.length, emitted: churnEmitted },
+			duplicates,
+			lateFinisher: { emitted: late.emitted > 0, listPosition, polls: latePolls },
 		};
 		const slowest = Math.max(...polls.map((p) => p.ms));
 		const largest = Math.max(...polls.map((p) => p.staticDataBytes));

@@ -21,6 +21,7 @@ export type SeenEntry = [key: string, at: number];
 export class SeenSet {
 	private readonly entries = new Map<string, number>();
 	private dirty = false;
+	private maxEvicted: number | undefined;
 
 	constructor(
 		stored: unknown,
@@ -53,9 +54,18 @@ export class SeenSet {
 		this.entries.set(key, at);
 		this.dirty = true;
 		while (this.entries.size > this.max) {
-			const oldest = this.entries.keys().next().value as string;
+			const [oldest, oldestAt] = this.entries.entries().next().value as SeenEntry;
 			this.entries.delete(oldest);
+			if (this.maxEvicted === undefined || oldestAt > this.maxEvicted) this.maxEvicted = oldestAt;
 		}
+	}
+
+	/**
+	 * The latest time among the keys `add` dropped for the bound (undefined when none was): every
+	 * key added with a later time is still here. (Keys `pruneBefore` drops do not count.)
+	 */
+	get evictedUpTo(): number | undefined {
+		return this.maxEvicted;
 	}
 
 	delete(key: string): void {

@@ -196,13 +196,14 @@ describe('list', () => {
 		const b = await client.submit({ operation: 'createVoice', voiceUrl: 'https://example.com/v.mp3' });
 		await untilTerminal(a.ref);
 		await untilTerminal(b.ref);
-		const jobs = await client.list({ since });
+		const { jobs, complete } = await client.list({ since });
+		expect(complete).toBe(true);
 		const byId = new Map(jobs.map((job) => [job.jobId, job]));
 		expect(byId.get(a.jobId)).toMatchObject({ status: 'succeeded', operation: 'textToVideo', durationSeconds: 5, hasAudio: false });
 		expect(byId.get(a.jobId)?.videoUrl).toBe(emulator.jobs('fal').find((job) => job.id === a.jobId)?.outputUrl);
 		expect(byId.get(b.jobId)).toMatchObject({ status: 'succeeded', operation: 'createVoice' });
 
-		const onlyVoices = await client.list({ since, operations: ['createVoice'] });
+		const { jobs: onlyVoices } = await client.list({ since, operations: ['createVoice'] });
 		expect(onlyVoices.map((job) => job.jobId)).toEqual([b.jobId]);
 		const listCalls = emulator.counters().requests.filter((request) => request.route === 'list');
 		expect(listCalls.at(-1)?.path).toContain('endpoint_id=fal-ai%2Fkling-video%2Fcreate-voice');

@@ -186,16 +186,16 @@ describe('list', () => {
 			mode: 'pro',
 		});
 		await untilTerminal(a.ref);
-		const jobs = await client.list({ since });
+		const { jobs } = await client.list({ since });
 		expect(jobs.map((job) => job.jobId).sort()).toEqual([a.jobId, b.jobId, c.jobId].sort());
 		expect(jobs.find((job) => job.jobId === a.jobId)).toMatchObject({ status: 'succeeded', operation: 'textToVideo' });
 		expect(jobs.find((job) => job.jobId === c.jobId)?.operation).toBe('motionControl');
 
-		const onlyT2v = await client.list({ operations: ['textToVideo'] });
+		const { jobs: onlyT2v } = await client.list({ operations: ['textToVideo'] });
 		expect(onlyT2v.map((job) => job.jobId).sort()).toEqual([a.jobId, b.jobId].sort());
 		const paths = emulator.counters().requests.filter((request) => request.route === 'list').map((request) => request.path);
 		expect(paths.at(-1)).toMatch(/^\/kling\/v1\/videos\/text2video\?pageNum=1&pageSize=\d+$/);
-		expect(await client.list({ since: new Date(Date.now() + 60_000) })).toEqual([]);
+		expect(await client.list({ since: new Date(Date.now() + 60_000) })).toEqual({ jobs: [], complete: true });
 	});
 });
 

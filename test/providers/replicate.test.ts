@@ -100,19 +100,27 @@ describe('cancel and list', () => {
 		const since = new Date(Date.now() - 1000);
 		const a = await client.submit(textToVideo);
 		const b = await client.submit({ operation: 'motionControl', image: 'https://e/i.png', video: 'https://e/v.mp4', characterOrientation: 'image', keepOriginalSound: false, mode: 'pro' });
-		const all = await client.list({ since });
+		const { jobs: all } = await client.list({ since });
 		expect(all.map((job) => job.jobId).sort()).toEqual([a.jobId, b.jobId].sort());
-		const motion = await client.list({ since, operations: ['motionControl'] });
+		const { jobs: motion } = await client.list({ since, operations: ['motionControl'] });
 		expect(motion.map((job) => job.jobId)).toEqual([b.jobId]);
-		expect(await client.list({ since: new Date(Date.now() + 60_000) })).toEqual([]);
+		expect(await client.list({ since: new Date(Date.now() + 60_000) })).toEqual({ jobs: [], complete: true });
 	});
 
 	it('follows the next cursor across pages, within maxPages', async () => {
 		const since = new Date(Date.now() - 1000);
 		emulator.configure({ queuedMs: 60_000 });
 		for (let i = 0; i < 101; i++) await client.submit(textToVideo);
-		expect(await client.list({ since })).toHaveLength(101);
-		expect(await client.list({ since, maxPages: 1 })).toHaveLength(100);
+		expect((await client.list({ since })).jobs).toHaveLength(101);
+		const first = await client.list({ since, maxPages: 1 });
+		expect(first.jobs).toHaveLength(100);
+		expect(first.complete).toBe(false);
+		// The continuation (created_before) reads the rest: together every job, none skipped.
+		const rest = await client.list({ since, maxPages: 1, resume: first.resume });
+		expect(rest.complete).toBe(true);
+		expect(new Set([...first.jobs, ...rest.jobs].map((job) => job.jobId)).size).toBe(101);
+		const listCalls = emulator.counters().requests.filter((request) => request.route === 'list');
+		expect(listCalls.at(-1)?.path).toContain('created_before=');
 	});
 });
 

@@ -116,8 +116,8 @@ describe('cancel, list, upload', () => {
 		const since = new Date(Date.now() - 1000);
 		const a = await client.submit(textToVideo);
 		const b = await client.submit({ operation: 'createVoice', voiceUrl: 'https://e/v.mp3' });
-		expect((await client.list({ since })).map((job) => job.jobId).sort()).toEqual([a.jobId, b.jobId].sort());
-		expect((await client.list({ since, operations: ['createVoice'] })).map((job) => job.jobId)).toEqual([b.jobId]);
+		expect((await client.list({ since })).jobs.map((job) => job.jobId).sort()).toEqual([a.jobId, b.jobId].sort());
+		expect((await client.list({ since, operations: ['createVoice'] })).jobs.map((job) => job.jobId)).toEqual([b.jobId]);
 		const listCalls = emulator.counters().requests.filter((r) => r.route === 'list');
 		expect(listCalls.length).toBeGreaterThan(0);
 		expect(listCalls.every((r) => r.method === 'POST' && r.status === 200)).toBe(true);
@@ -127,8 +127,13 @@ describe('cancel, list, upload', () => {
 		const since = new Date(Date.now() - 1000);
 		emulator.configure({ queuedMs: 60_000 });
 		for (let i = 0; i < 101; i++) await client.submit({ operation: 'createVoice', voiceUrl: 'https://e/v.mp3' });
-		expect(await client.list({ since })).toHaveLength(101);
-		expect(await client.list({ since, maxPages: 1 })).toHaveLength(100);
+		expect((await client.list({ since })).jobs).toHaveLength(101);
+		const first = await client.list({ since, maxPages: 1 });
+		expect(first.jobs).toHaveLength(100);
+		expect(first.complete).toBe(false);
+		const rest = await client.list({ since, maxPages: 1, resume: first.resume });
+		expect(rest.complete).toBe(true);
+		expect(new Set([...first.jobs, ...rest.jobs].map((job) => job.jobId)).size).toBe(101);
 	});
 });
 

@@ -77,9 +77,33 @@ export interface ListOptions {
 	since?: Date;
 	/** Only these operations. */
 	operations?: readonly GenerationOperation[];
-	/** At most this many pages, so one poll stays bounded. */
+	/** At most this many pages (per kind on Kling, which lists each kind on its own path), so one poll stays bounded. */
 	maxPages?: number;
+	/**
+	 * Continue a listing that stopped early: the `resume` of an earlier `JobList` of the same
+	 * provider and operations. The listing then starts where that one stopped (older jobs), not
+	 * at the newest.
+	 */
+	resume?: ListResume;
 	signal?: AbortSignal;
+}
+
+/**
+ * Where a listing stopped, in the provider's own terms (a `created_before` instant, fal's `end`
+ * and page cursor, Kling page numbers). Plain JSON, so a trigger can keep it in static data;
+ * callers pass it back unread. A continuation may repeat jobs but never skips one.
+ */
+export type ListResume = { readonly [key: string]: string | number | null | ListResume };
+
+/** What `ProviderClient.list` read. */
+export interface JobList {
+	jobs: Job[];
+	/**
+	 * True when the listing reached `since` (or the end of the provider's list); false when it
+	 * stopped at `maxPages` with older jobs left: then `resume` says where to go on.
+	 */
+	complete: boolean;
+	resume?: ListResume;
 }
 
 /** One status read of a batch of waiting jobs (issue 14): see `ProviderClient.listStatus`. */
@@ -121,7 +145,11 @@ export interface ProviderClient {
 	 */
 	waitForChange?(ref: JobRef, maxSeconds: number, signal?: AbortSignal): Promise<Job>;
 	cancel(ref: JobRef, signal?: AbortSignal): Promise<void>;
-	list(options?: ListOptions): Promise<Job[]>;
+	/**
+	 * The account's Kling jobs created since `options.since`, newest first (fal: newest end first),
+	 * at most `maxPages` pages, saying whether it got to `since` and where to continue if not.
+	 */
+	list(options?: ListOptions): Promise<JobList>;
 	/**
 	 * The states of many waiting jobs from the provider's list endpoint, in as few calls as it
 	 * allows (pages bounded by `since` and the number of jobs): the jobs it lists, matched by the

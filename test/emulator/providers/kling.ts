@@ -97,7 +97,11 @@ const videoRoutes: readonly Route[] = [
 			// EN: pageSize 1–500 for the video lists.
 			const page = paging(ctx, 500);
 			if (!page) return;
-			const tasks = ctx.core.store.list('kling').filter((job) => job.kind === kind);
+			// Newest creation first (UNCONFIRMED order; seq breaks ties).
+			const tasks = ctx.core.store
+				.list('kling')
+				.filter((job) => job.kind === kind)
+				.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.seq - a.seq);
 			const slice = tasks.slice((page.pageNum - 1) * page.pageSize, page.pageNum * page.pageSize);
 			answer(ctx, 200, 0, 'SUCCEED', slice.map((job) => task(job)));
 		},

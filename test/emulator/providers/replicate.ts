@@ -141,26 +141,38 @@ function findJob(ctx: RequestContext, id: string): EmulatedJob | null {
 	return job ?? null;
 }
 
-/** Cursor = the `seq` of the last prediction on the page; the next page holds older ones. */
+/** Newest creation first (seq breaks ties), as Replicate sorts: "with the most recent prediction first". */
+const byCreation = (a: EmulatedJob, b: EmulatedJob) => b.createdAt.getTime() - a.createdAt.getTime() || b.seq - a.seq;
+
+/**
+ * `created_after` ("created at or after") and `created_before` ("created before this date-time",
+ * replicate-python-beta prediction_list_params.py). Cursor = creation instant and `seq` of the
+ * last prediction on the page; the next page holds the ones after it in that order (older).
+ */
 function list(ctx: RequestContext): void {
 	const PAGE = 100;
 	const after = Date.parse(ctx.url.searchParams.get('created_after') ?? '');
 	const before = Date.parse(ctx.url.searchParams.get('created_before') ?? '');
-	const cursor = Number(Buffer.from(ctx.url.searchParams.get('cursor') ?? '', 'base64url').toString() || Infinity);
+	const [cursorAt, cursorSeq] = Buffer.from(ctx.url.searchParams.get('cursor') ?? '', 'base64url').toString().split(':').map(Number);
+	const hasCursor = Number.isFinite(cursorAt) && Number.isFinite(cursorSeq);
 	const matching = ctx.core.store
 		.list('replicate')
 		.filter((job) => Number.isNaN(after) || job.createdAt.getTime() >= after)
-		.filter((job) => Number.isNaN(before) || job.createdAt.getTime() < before);
-	const page = matching.filter((job) => job.seq < cursor).slice(0, PAGE);
+		.filter((job) => Number.isNaN(before) || job.createdAt.getTime() < before)
+		.sort(byCreation);
+	const afterCursor = (job: EmulatedJob) =>
+		!hasCursor || job.createdAt.getTime() < cursorAt || (job.createdAt.getTime() === cursorAt && job.seq < cursorSeq);
+	const rest = matching.filter(afterCursor);
+	const page = rest.slice(0, PAGE);
 	const last = page[page.length - 1];
 	let next: string | null = null;
-	if (last && matching.some((job) => job.seq < last.seq)) {
+	if (last && rest.length > page.length) {
 		const url = new URL(apiUrl(ctx.core, '/predictions'));
 		for (const name of ['created_after', 'created_before']) {
 			const value = ctx.url.searchParams.get(name);
 			if (value !== null) url.searchParams.set(name, value);
 		}
-		url.searchParams.set('cursor', Buffer.from(String(last.seq)).toString('base64url'));
+		url.searchParams.set('cursor', Buffer.from(`${last.createdAt.getTime()}:${last.seq}`).toString('base64url'));
 		next = url.toString();
 	}
 	sendJson(ctx, 200, { next, previous: null, results: page.map((job) => prediction(job, ctx.core)) });

@@ -106,7 +106,9 @@ async function list(ctx: RequestContext): Promise<void> {
 		.list('wavespeed')
 		.filter((job) => query.model === undefined || query.model === null || job.model === query.model)
 		.filter((job) => query.status === undefined || query.status === null || STATUS[job.state] === query.status)
-		.filter((job) => job.createdAt.getTime() >= after && job.createdAt.getTime() <= before);
+		.filter((job) => job.createdAt.getTime() >= after && job.createdAt.getTime() <= before)
+		// "sorted with the most recent prediction first" (created_at; seq breaks ties).
+		.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.seq - a.seq);
 	const start = ((page as number) - 1) * (pageSize as number);
 	ok(ctx, {
 		page,

@@ -37,6 +37,7 @@ import {
 } from './schemas';
 import type {
 	Capabilities,
+	JobList,
 	ListOptions,
 	ProviderAdapter,
 	ProviderClient,
@@ -383,20 +384,34 @@ class FalClient implements ProviderClient {
 		if (!isOk(response)) throw falHttpError(response, `cancel of ${ref.jobId}`, ref);
 	}
 
-	async list(options: ListOptions = {}): Promise<Job[]> {
+	/**
+	 * One request list for all the watched endpoints together (fal takes up to 50 ids a call), so
+	 * `maxPages` bounds the whole poll. fal sorts the list on end time, and which instant its
+	 * `start` and `end` filters compare is UNCONFIRMED (docs/research/list-endpoints.md). A stopped
+	 * listing therefore continues with `end` = the oldest end read + 1 ms (exclusive), held for the
+	 * whole continuation, and fal's page cursor under it: every request not read yet ended before
+	 * that instant, so it was also sent before it, and either reading of `end` keeps it in the
+	 * list. Under that fixed `end` new requests only add rows (read again, never skipped).
+	 */
+	async list(options: ListOptions = {}): Promise<JobList> {
 		const operations = options.operations ?? operationsOf(FAL_MODELS);
-		const maxPages = options.maxPages ?? 5;
+		const endpoints = [...new Set(operations.flatMap((operation) => endpointPathsOf(FAL_MODELS, operation)))].slice(0, FAL_LIST_MAX_ENDPOINTS);
+		const resume = options.resume;
+		const end = typeof resume?.end === 'string' ? resume.end : undefined;
+		const cursor = typeof resume?.cursor === 'string' ? resume.cursor : undefined;
+		const listed = await this.listedRequestPages(endpoints, options.since, options.maxPages ?? 5, options.signal, end, cursor);
 		const jobs: Job[] = [];
-		for (const endpoint of operations.flatMap((operation) => endpointPathsOf(FAL_MODELS, operation))) {
-			const items = await this.listedRequests([endpoint], options.since, maxPages, options.signal);
-			for (const item of items) {
-				const job = this.jobFromListItem(endpoint, item);
-				if (!options.since || !job.timings.createdAt || Date.parse(job.timings.createdAt) >= options.since.getTime()) {
-					jobs.push(job);
-				}
-			}
+		let oldestEnd: number | undefined;
+		for (const item of listed.items) {
+			const job = this.jobFromListItem(item.endpoint_id ?? '', item);
+			const ended = Date.parse(item.ended_at ?? '');
+			if (!Number.isNaN(ended) && (oldestEnd === undefined || ended < oldestEnd)) oldestEnd = ended;
+			if (!options.since || !job.timings.createdAt || Date.parse(job.timings.createdAt) >= options.since.getTime()) jobs.push(job);
 		}
-		return jobs;
+		if (listed.next === undefined) return { jobs, complete: true };
+		if (end !== undefined) return { jobs, complete: false, resume: { end, cursor: listed.next } };
+		if (oldestEnd === undefined) return { jobs, complete: false, resume: { end: null, cursor: listed.next } };
+		return { jobs, complete: false, resume: { end: new Date(oldestEnd + 1).toISOString(), cursor: null } };
 	}
 
 	/**
@@ -419,11 +434,24 @@ class FalClient implements ProviderClient {
 
 	/** The platform's request list of some endpoints since an instant, page after page (at most `maxPages`). */
 	private async listedRequests(endpoints: readonly string[], since: Date | undefined, maxPages: number, signal?: AbortSignal): Promise<FalListItem[]> {
+		return (await this.listedRequestPages(endpoints, since, maxPages, signal)).items;
+	}
+
+	/** The same, before `end` and from `cursor` where given; `next` is the cursor of the page not read. */
+	private async listedRequestPages(
+		endpoints: readonly string[],
+		since: Date | undefined,
+		maxPages: number,
+		signal?: AbortSignal,
+		end?: string,
+		from?: string,
+	): Promise<{ items: FalListItem[]; next?: string }> {
 		const items: FalListItem[] = [];
-		let cursor: string | undefined;
+		let cursor = from;
 		for (let page = 0; page < maxPages; page++) {
 			const query = new URLSearchParams({ endpoint_id: endpoints.join(','), limit: String(FAL_LIST_PAGE_SIZE), expand: 'payloads' });
 			if (since) query.set('start', since.toISOString());
+			if (end) query.set('end', end);
 			if (cursor) query.set('cursor', cursor);
 			const response = await this.http.send({
 				url: `${this.urls.api}/v1/models/requests/by-endpoint?${query}`,
@@ -435,10 +463,10 @@ class FalClient implements ProviderClient {
 			if (!isOk(response)) throw falHttpError(response, `list of ${endpoints.join(', ')}`);
 			const answer = parseFalAnswer(falListSchema, bodyOf(response), 'request list');
 			items.push(...answer.items);
-			if (!answer.has_more || !answer.next_cursor) break;
+			if (!answer.has_more || !answer.next_cursor) return { items };
 			cursor = answer.next_cursor;
 		}
-		return items;
+		return { items, next: cursor };
 	}
 
 	/**

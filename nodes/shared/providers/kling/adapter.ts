@@ -26,6 +26,7 @@ import {
 } from './schemas';
 import type {
 	Capabilities,
+	JobList,
 	ListOptions,
 	ProviderAdapter,
 	ProviderClient,
@@ -261,6 +262,9 @@ export function klingJob(
 // Client
 // ---------------------------------------------------------------------------------------------
 
+/** Kling's list takes `pageNum` up to 1000. */
+const KLING_MAX_PAGE_NUM = 1000;
+
 class KlingClient implements ProviderClient {
 	readonly provider = 'kling' as const;
 	private readonly host: string;
@@ -333,14 +337,26 @@ class KlingClient implements ProviderClient {
 		});
 	}
 
-	async list(options: ListOptions = {}): Promise<Job[]> {
+	/**
+	 * Each kind's list on its own path (Kling has no joined list), up to `maxPages` pages each. A
+	 * kind that stopped early continues at its next page number: new tasks only push older ones to
+	 * later pages, so going on at the next number can read a task twice but never skips one.
+	 */
+	async list(options: ListOptions = {}): Promise<JobList> {
 		const operations = options.operations ?? VIDEO_OPERATIONS;
+		const resumed = options.resume?.pages;
+		const pages = resumed && typeof resumed === 'object' ? (resumed as Record<string, unknown>) : undefined;
 		const jobs: Job[] = [];
+		const next: Record<string, number> = {};
 		for (const operation of operations) {
-			const tasks = await this.listedTasks(operation, options.since?.getTime(), KLING_LIST_PAGE_SIZE, options.maxPages ?? 5, options.signal);
-			jobs.push(...tasks.map((task) => klingJob(task, operation, task)));
+			// A resumed listing goes on only with the kinds that had not reached `since`.
+			const from = pages ? pages[operation] : 1;
+			if (typeof from !== 'number') continue;
+			const listed = await this.listedTasksFrom(operation, options.since?.getTime(), KLING_LIST_PAGE_SIZE, from, options.maxPages ?? 5, options.signal);
+			jobs.push(...listed.tasks.map((task) => klingJob(task, operation, task)));
+			if (listed.nextPage !== undefined) next[operation] = listed.nextPage;
 		}
-		return jobs;
+		return Object.keys(next).length === 0 ? { jobs, complete: true } : { jobs, complete: false, resume: { pages: next } };
 	}
 
 	/**
@@ -364,8 +380,20 @@ class KlingClient implements ProviderClient {
 
 	/** The tasks of one kind created at or after `since`, newest first, page after page (at most `maxPages`). */
 	private async listedTasks(operation: KlingOperation, since: number | undefined, pageSize: number, maxPages: number, signal?: AbortSignal): Promise<KlingTask[]> {
+		return (await this.listedTasksFrom(operation, since, pageSize, 1, maxPages, signal)).tasks;
+	}
+
+	/** The same from page `first` on; `nextPage` is where a walk that stopped at `maxPages` goes on. */
+	private async listedTasksFrom(
+		operation: KlingOperation,
+		since: number | undefined,
+		pageSize: number,
+		first: number,
+		maxPages: number,
+		signal?: AbortSignal,
+	): Promise<{ tasks: KlingTask[]; nextPage?: number }> {
 		const listed: KlingTask[] = [];
-		for (let page = 1; page <= maxPages; page++) {
+		for (let page = first; page < first + maxPages; page++) {
 			const response = await this.send({
 				url: `${this.host}${KLING_PATHS[operation]}?pageNum=${page}&pageSize=${pageSize}`,
 				retryClass: 'read',
@@ -377,9 +405,10 @@ class KlingClient implements ProviderClient {
 			listed.push(...tasks.filter((task) => since === undefined || (task.created_at ?? Number.POSITIVE_INFINITY) >= since));
 			// UNCONFIRMED: lists are newest first, so a page reaching before `since` ends the walk.
 			const reachedOlder = since !== undefined && tasks.some((task) => (task.created_at ?? Infinity) < since);
-			if (tasks.length < pageSize || reachedOlder) break;
+			// pageNum is at most 1000 (Kling's list reference).
+			if (tasks.length < pageSize || reachedOlder || page >= KLING_MAX_PAGE_NUM) return { tasks: listed };
 		}
-		return listed;
+		return { tasks: listed, nextPage: first + maxPages };
 	}
 
 	async uploadMedia(file: UploadableFile): Promise<string> {

@@ -26,6 +26,7 @@ import {
 } from './schemas';
 import type {
 	Capabilities,
+	JobList,
 	ListOptions,
 	ProviderAdapter,
 	ProviderClient,
@@ -233,22 +234,35 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ReplicateC
 		return replicateJob(parseReplicate(replicatePredictionSchema, raw, what, id ? refOf(id, operation) : undefined), raw, operation);
 	};
 
-	/** Kling predictions created at or after `since`, newest first, page after page (at most `maxPages`). */
+	/**
+	 * Kling predictions created at or after `since` (and before `before`), newest first, page after
+	 * page (at most `maxPages`). `complete` when the pages reached `since` or the list's end;
+	 * `oldest` is the creation instant of the oldest prediction read (of any model), where a
+	 * continuation goes on.
+	 */
 	const listPredictions = async (
 		since: Date | undefined,
 		maxPages: number,
 		readItem: (item: unknown, index: number) => Job | undefined,
 		signal?: AbortSignal,
-	): Promise<Job[]> => {
-		const query = since ? `?created_after=${encodeURIComponent(since.toISOString())}` : '';
+		before?: number,
+	): Promise<{ jobs: Job[]; complete: boolean; oldest: number | undefined }> => {
+		const params = new URLSearchParams();
+		if (since) params.set('created_after', since.toISOString());
+		// "Include only predictions created before this date-time" (replicate-python-beta prediction_list_params.py).
+		if (before !== undefined) params.set('created_before', new Date(before).toISOString());
+		const query = params.size > 0 ? `?${params}` : '';
 		let url: string | null = `${base}/predictions${query}`;
 		const jobs: Job[] = [];
+		let oldest: number | undefined;
 		for (let page = 0; url && page < maxPages; page++) {
 			const response = await http.send({ url, headers: auth, retryClass: 'read', signal, retryDelayHint: replicateRetryDelayHint });
 			if (!isOk(response)) throw replicateApiError(response, 'list predictions');
 			const body = parseReplicate(replicateListPageSchema, response.json(), 'prediction list');
 			let reachedOlder = false;
 			body.results.forEach((item, index) => {
+				const created = Date.parse(String((item as { created_at?: unknown } | null)?.created_at ?? ''));
+				if (!Number.isNaN(created) && (oldest === undefined || created < oldest)) oldest = created;
 				const head = replicateListItemHeadSchema.safeParse(item);
 				if (!head.success || !isKlingModel(head.data.model)) return;
 				const job = readItem(item, index);
@@ -260,8 +274,9 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ReplicateC
 				jobs.push(job);
 			});
 			url = !reachedOlder && body.next ? rebase(body.next, base) : null;
+			if (!url) return { jobs, complete: true, oldest };
 		}
-		return jobs;
+		return { jobs, complete: url === null, oldest };
 	};
 
 	const client: ReplicateClient = {
@@ -316,11 +331,20 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ReplicateC
 			readPrediction(response, 'canceled prediction', ref.operation);
 		},
 
-		async list(options: ListOptions = {}) {
+		/**
+		 * Continues at `created_before` = the oldest creation read + 1 ms: the predictions of that
+		 * millisecond are read again (harmless) rather than risk skipping one that shares it.
+		 */
+		async list(options: ListOptions = {}): Promise<JobList> {
 			const readItem = (item: unknown, index: number) =>
 				replicateJob(parseReplicate(replicatePredictionSchema, item, `prediction list item ${index}`), item);
-			const jobs = await listPredictions(options.since, options.maxPages ?? 5, readItem, options.signal);
-			return jobs.filter((job) => !options.operations || (job.operation && options.operations.includes(job.operation)));
+			const before = typeof options.resume?.createdBefore === 'number' ? options.resume.createdBefore : undefined;
+			const listed = await listPredictions(options.since, options.maxPages ?? 5, readItem, options.signal, before);
+			const jobs = listed.jobs.filter((job) => !options.operations || (job.operation && options.operations.includes(job.operation)));
+			if (listed.complete || listed.oldest === undefined) return { jobs, complete: true };
+			// A whole page inside one millisecond would not move the continuation: step past it then.
+			const next = before !== undefined && listed.oldest + 1 >= before ? listed.oldest : listed.oldest + 1;
+			return { jobs, complete: false, resume: { createdBefore: next } };
 		},
 
 		/**
@@ -335,7 +359,7 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ReplicateC
 				const parsed = replicatePredictionSchema.safeParse(item);
 				return parsed.success ? replicateJob(parsed.data, item) : undefined;
 			};
-			return await listPredictions(options.since, maxPages, readItem, options.signal);
+			return (await listPredictions(options.since, maxPages, readItem, options.signal)).jobs;
 		},
 
 		async uploadMedia(file: UploadableFile, signal?: AbortSignal) {

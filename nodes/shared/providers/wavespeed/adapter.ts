@@ -13,6 +13,7 @@ import { parseJsonBody } from '../../webhooks/common';
 import { verifyHmacDelivery, withoutSecretPrefix, type HmacScheme } from '../../webhooks/hmac';
 import type {
 	Capabilities,
+	JobList,
 	ListOptions,
 	ProviderAdapter,
 	ProviderClient,
@@ -272,17 +273,27 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ProviderCl
 		// final outputs, use the data.urls.get URL … Do not poll the history endpoint for task
 		// status", https://wavespeed.ai/docs/predictions-api). Its waiting jobs keep their own
 		// `/predictions/{id}/result` reads; this list serves the Jobs Trigger's browsing only.
-		async list(options: ListOptions = {}) {
+		// A stopped listing continues at `created_before` = the oldest creation read + 1 ms (the docs'
+		// "created_before" filter, https://wavespeed.ai/docs/docs-common-api/predictions), page 1:
+		// page numbers of a list that grows at its head would shift under the next poll.
+		async list(options: ListOptions = {}): Promise<JobList> {
 			const maxPages = options.maxPages ?? 5;
+			const before = typeof options.resume?.createdBefore === 'number' ? options.resume.createdBefore : undefined;
 			const jobs: Job[] = [];
+			let oldest: number | undefined;
 			for (let page = 1; page <= maxPages; page++) {
 				const body: Record<string, unknown> = { page, page_size: WAVESPEED_LIST_PAGE_SIZE };
 				if (options.since) body.created_after = options.since.toISOString();
+				if (before !== undefined) body.created_before = new Date(before).toISOString();
 				// A query sent as POST: reading it twice changes nothing.
 				const response = await http.send({ method: 'POST', url: `${base}/predictions`, headers: auth, json: body, retryClass: 'read', signal: options.signal });
 				const data = parseWavespeed(wavespeedListDataSchema, envelopeData(response, 'list predictions', 'prediction list'), 'prediction list');
 				const items = data.items ?? [];
+				let reachedOlder = false;
 				items.forEach((item, index) => {
+					const created = Date.parse(String((item as { created_at?: unknown } | null)?.created_at ?? ''));
+					if (!Number.isNaN(created) && (oldest === undefined || created < oldest)) oldest = created;
+					if (options.since && created < options.since.getTime()) reachedOlder = true;
 					const head = wavespeedListItemHeadSchema.safeParse(item);
 					if (!head.success || !wavespeedEndpointMatch(head.data.model)) return;
 					const job = wavespeedJob(parseWavespeed(wavespeedPredictionSchema, item, `prediction list item ${index}`), item);
@@ -290,9 +301,11 @@ function connect(credentials: ProviderCredentials, http: HttpClient): ProviderCl
 					if (!options.operations || (job.operation && options.operations.includes(job.operation))) jobs.push(job);
 				});
 				const seen = page * WAVESPEED_LIST_PAGE_SIZE;
-				if (items.length < WAVESPEED_LIST_PAGE_SIZE || (data.total !== undefined && seen >= data.total)) break;
+				if (reachedOlder || items.length < WAVESPEED_LIST_PAGE_SIZE || (data.total !== undefined && seen >= data.total)) return { jobs, complete: true };
 			}
-			return jobs;
+			if (oldest === undefined) return { jobs, complete: true };
+			const next = before !== undefined && oldest + 1 >= before ? oldest : oldest + 1;
+			return { jobs, complete: false, resume: { createdBefore: next } };
 		},
 
 		async uploadMedia(file: UploadableFile, signal?: AbortSignal) {
