@@ -168,9 +168,17 @@ function triggerFindings(result: TriggerResult): string[] {
 	return [
 		`- Every poll read at most ${Math.max(...result.polls.map((p) => p.listRequests))} list pages of the ${result.listLength.toLocaleString('en-US')}-job list and took at most ${fmt(Math.max(...ms))} ms (p50 ${fmt(summarize(ms).p50)} ms). ` +
 			`Static data stopped growing at ${fmt(Math.max(...bytes) / 1024)} KiB (${Math.max(...result.polls.map((p) => p.handledJobs)).toLocaleString('en-US')} remembered ids, the bound).`,
-		`- A burst of ${result.burst.finished} jobs finishing between two polls: ${result.burst.emitted} emitted, **${result.burst.missed} never emitted**. The list is read newest first and stops after Max Pages per Poll (${result.options.maxPages} × ${result.options.pageSize}); the next poll reads the same newest pages again and never reaches the rest.`,
-		`- A job created an hour before activation and finishing after the burst (place ${result.lateFinisher.listPosition.toLocaleString('en-US')} of ${listLengthAtEnd(result).toLocaleString('en-US')} in the list, newest first): ` +
-			`${result.lateFinisher.emitted ? 'emitted' : '**not emitted**'}: inside the look-back, but beyond the pages a poll reads.`,
+		`- A burst of ${result.burst.finished} jobs finishing between two polls, more than one poll's pages hold (${result.options.maxPages} × ${result.options.pageSize}): ` +
+			`${result.burst.emitted} emitted, ${result.burst.missed ? `**${result.burst.missed} never emitted**` : 'none missed'}` +
+			`${result.burst.polls ? `, over ${result.burst.polls} polls (the newest pages, and the sweep walking back through the look-back)` : ''}.`,
+		`- A job created an hour before activation and finishing after the burst (place ${result.lateFinisher.listPosition.toLocaleString('en-US')} of ${listLengthAtEnd(result).toLocaleString('en-US')} in the list, newest first, beyond the pages one poll reads): ` +
+			`${result.lateFinisher.emitted ? `emitted${result.lateFinisher.polls ? ` ${result.lateFinisher.polls} polls after it finished` : ''}` : '**not emitted**'}.`,
+		...(result.churn
+			? [
+					`- Churn: ${result.churn.emitted.toLocaleString('en-US')} of ${result.churn.finished.toLocaleString('en-US')} jobs emitted, ${result.churn.finished - result.churn.emitted} missed; duplicates ${result.duplicates ?? 0}. ` +
+						`More jobs finished within one pass through the look-back than the ${result.options.maxHandledJobs.toLocaleString('en-US')} ids the trigger remembers, so the watermark of dropped ids (which keeps duplicates out) also passes over jobs not read yet; the trigger logs a warning then. A higher Max Pages per Poll shortens the pass.`,
+				]
+			: []),
 	];
 }
 
